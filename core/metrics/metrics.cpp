@@ -1,0 +1,71 @@
+#include "core/metrics/metrics.h"
+
+#include <sstream>
+
+#include <prometheus/counter.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+namespace cartrelay::core::metrics {
+namespace {
+
+// Latency buckets in seconds: a webhook ack or a store commit should take a
+// few milliseconds; the tail up to 5 s shows a struggling disk or database.
+const prometheus::Histogram::BucketBoundaries& latencyBuckets() {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  return kBuckets;
+}
+
+}  // namespace
+
+Metrics::Metrics(std::string_view version)
+    : registry_(std::make_shared<prometheus::Registry>()),
+      http_requests_(&prometheus::BuildCounter()
+                          .Name("cartrelay_http_requests_total")
+                          .Help("HTTP requests answered, by route pattern, method and status")
+                          .Register(*registry_)),
+      http_duration_(&prometheus::BuildHistogram()
+                          .Name("cartrelay_http_request_duration_seconds")
+                          .Help("Time from request start to response, by route pattern")
+                          .Register(*registry_)),
+      store_duration_(&prometheus::BuildHistogram()
+                           .Name("cartrelay_store_operation_duration_seconds")
+                           .Help("Duration of store sessions and transactions")
+                           .Register(*registry_)) {
+  prometheus::BuildGauge()
+      .Name("cartrelay_build_info")
+      .Help("Build information; the value is always 1")
+      .Register(*registry_)
+      .Add({{"version", std::string(version)}})
+      .Set(1);
+}
+
+Metrics::~Metrics() = default;
+
+void Metrics::observeHttpRequest(std::string_view route, std::string_view method, int status,
+                                 double seconds) {
+  http_requests_
+      ->Add({{"route", std::string(route)},
+             {"method", std::string(method)},
+             {"status", std::to_string(status)}})
+      .Increment();
+  http_duration_->Add({{"route", std::string(route)}}, latencyBuckets()).Observe(seconds);
+}
+
+void Metrics::observeStoreOperation(std::string_view backend, bool ok, double seconds) {
+  store_duration_
+      ->Add({{"backend", std::string(backend)}, {"result", ok ? "ok" : "error"}}, latencyBuckets())
+      .Observe(seconds);
+}
+
+std::string Metrics::render() const {
+  prometheus::TextSerializer serializer;
+  std::ostringstream out;
+  serializer.Serialize(out, registry_->Collect());
+  return out.str();
+}
+
+}  // namespace cartrelay::core::metrics
