@@ -1,0 +1,110 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "app/config/values.h"
+
+namespace cartrelay::app::config {
+
+// Typed configuration, built once by the loader (app/config/loader.h) and
+// handed to components by const reference. Secrets hold their resolved value
+// (a "file:" secret has been read). Durations are milliseconds, sizes bytes.
+
+struct DaemonConfig {
+  ListenAddress listen;
+  std::string public_url;
+  std::string state_dir;
+  std::string database_url;
+  std::string database_password;
+  int database_pool_size = 4;
+  std::string key_dir;
+  std::string timezone;
+  std::string admin_token;
+  std::int64_t max_body_bytes = 0;
+  std::int64_t read_timeout_ms = 0;
+  int http_threads = 16;
+  std::int64_t shutdown_timeout_ms = 0;
+  std::string log_level;
+};
+
+struct ShopConfig {
+  std::string name;      // the NAME of [shop.NAME]
+  std::string platform;  // "shopify" | "woocommerce"
+  std::string shop_domain;
+  std::string base_url;
+  std::string webhook_secret;
+  std::string webhook_secret_previous;
+  std::string api_token;
+  std::string consumer_key;
+  std::string consumer_secret;
+  std::string country;
+  std::string currency;
+  std::string timezone;
+  std::int64_t poll_interval_ms = 0;
+  int backfill_days = 0;
+};
+
+struct WhatsAppConfig {
+  std::string mode;  // "sandbox" | "live"
+  std::string api_base;
+  std::string api_version;
+  std::string phone_number_id;
+  std::string waba_id;
+  std::string access_token;
+  std::string app_secret;
+  std::string verify_token;
+  int max_messages_per_second = 80;
+  int daily_unique_recipients = 250;
+  std::string sandbox_log;
+};
+
+struct ComplianceConfig {
+  std::string jurisdiction;    // "TR" | "EU"
+  std::string transfer_basis;  // empty = not recorded
+  TimeWindow quiet_hours;
+  int max_per_day = 1;
+  int max_per_week = 3;
+  std::vector<std::string> opt_out_keywords;
+  std::string iys;  // "off" | "api"
+  std::int64_t retention_inbox_ms = 0;
+};
+
+struct TemplateConfig {
+  std::string name;
+  std::string meta_name;
+  std::string language;
+  std::string category;
+};
+
+struct JourneyStep {
+  std::int64_t delay_ms = 0;
+  std::string template_name;
+};
+
+struct JourneyConfig {
+  std::string name;
+  bool enabled = true;
+  std::string trigger;
+  std::vector<JourneyStep> steps;
+};
+
+struct SegmentConfig {
+  std::string name;
+  std::string expr;
+  std::string description;
+};
+
+struct AppConfig {
+  std::string source_path;  // the INI file it came from
+  DaemonConfig daemon;
+  std::vector<ShopConfig> shops;
+  WhatsAppConfig whatsapp;
+  ComplianceConfig compliance;
+  std::vector<TemplateConfig> templates;
+  std::vector<JourneyConfig> journeys;
+  std::vector<SegmentConfig> segments;
+};
+
+}  // namespace cartrelay::app::config

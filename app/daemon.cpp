@@ -1,0 +1,107 @@
+#include "app/daemon.h"
+
+#include <csignal>
+#include <memory>
+
+#include "app/http/ops_handlers.h"
+#include "app/http/router.h"
+#include "app/http/server.h"
+#include "app/signals.h"
+#include "app/store_health.h"
+#include "app/store_options.h"
+#include "app/version.h"
+#include "core/metrics/metrics.h"
+#include "core/store/database.h"
+#include "core/store/migrations.h"
+#include "core/util/key_ring.h"
+#include "core/util/log.h"
+
+namespace cartrelay::app {
+namespace {
+
+namespace log = core::log;
+
+// How often the background probe checks the store for /readyz.
+constexpr std::chrono::milliseconds kStoreProbeInterval{1000};
+
+// Blocks until TERM or INT; HUP is acknowledged and ignored.
+int waitForStopSignal() {
+  sigset_t set = daemonSignals();
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig == SIGHUP) {
+      log::info("daemon.sighup").kv("action", "ignored").kv("reason", "reload not supported yet");
+      continue;
+    }
+    return sig;
+  }
+}
+
+}  // namespace
+
+int runDaemon(const config::AppConfig& config) {
+  auto level = log::parseLevel(config.daemon.log_level);
+  if (level.isOk()) log::setMinLevel(*level);
+  log::info("daemon.starting").kv("version", version()).kv("config", config.source_path);
+
+  auto keys = core::KeyRing::load(config.daemon.key_dir);
+  if (!keys.isOk()) {
+    log::error("daemon.keys_refused").status(keys.status());
+    return 2;
+  }
+
+  core::metrics::Metrics metrics(version());
+
+  auto db = core::store::Database::open(storeOptions(config.daemon), &metrics);
+  if (!db.isOk()) {
+    log::error("daemon.store_open_failed").status(db.status());
+    return 1;
+  }
+  std::unique_ptr<core::store::Database> database = std::move(db).value();
+  core::Status migrated = core::store::migrate(*database);
+  if (!migrated.isOk()) {
+    log::error("daemon.migrate_failed").status(migrated);
+    return 1;
+  }
+
+  auto store_health =
+      std::make_unique<StoreHealth>([&database] { return database->ping(); }, kStoreProbeInterval);
+
+  http::Router router;
+  http::addOpsRoutes(router, http::OpsDeps{&metrics, [&store_health] {
+                                             core::Status s = store_health->current();
+                                             return s.isOk() ? s : s.withContext("store");
+                                           }});
+
+  http::HttpServerOptions http_options;
+  http_options.listen = config.daemon.listen.host + ":" + std::to_string(config.daemon.listen.port);
+  http_options.max_body_bytes = static_cast<std::size_t>(config.daemon.max_body_bytes);
+  http_options.read_timeout_ms = static_cast<int>(config.daemon.read_timeout_ms);
+  http_options.max_threads = config.daemon.http_threads;
+  auto started = http::HttpServer::start(http_options, std::move(router), metrics);
+  if (!started.isOk()) {
+    log::error("daemon.listen_failed").status(started.status());
+    return 1;
+  }
+  std::unique_ptr<http::HttpServer> server = std::move(started).value();
+  log::info("daemon.ready")
+      .kv("listen", config.daemon.listen.host + ":" + std::to_string(server->port()))
+      .kv("store", core::store::toString(database->backend()))
+      .kv("shops", static_cast<std::int64_t>(config.shops.size()))
+      .kv("whatsapp_mode", config.whatsapp.mode);
+
+  int sig = waitForStopSignal();
+  log::info("daemon.stopping").kv("signal", sig == SIGTERM ? "TERM" : "INT");
+
+  // Reverse start order: no new requests, finish in-flight ones, then the
+  // prober, then the store.
+  server->stop();
+  server.reset();
+  store_health.reset();
+  database.reset();
+  log::info("daemon.stopped");
+  return 0;
+}
+
+}  // namespace cartrelay::app
