@@ -1,0 +1,60 @@
+// /readyz follows a MariaDB server that goes away and comes back, without a
+// daemon restart. Uses its own private MariaDB instance (not the shared test
+// server), because it stops it.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include "tests/e2e/daemon_harness.h"
+#include "tests/support/http_client.h"
+
+namespace cartrelay::testing {
+namespace {
+
+const char kPort[] = "33317";
+
+CommandResult mariadb(const std::string& action, const std::string& dir) {
+  return runCommand(
+      {std::string(CARTRELAY_SOURCE_DIR) + "/scripts/test-mariadb.sh", action, dir, kPort},
+      std::chrono::seconds(120));
+}
+
+class MariaDbReadiness : public ::testing::Test {
+ protected:
+  void TearDown() override { mariadb("stop", server_dir_.path()); }
+  TempDir server_dir_;
+};
+
+TEST_F(MariaDbReadiness, ReadyzFollowsTheServer) {
+  CommandResult started = mariadb("start", server_dir_.path());
+  ASSERT_EQ(started.exit_code, 0) << started.output;
+  CommandResult url = mariadb("url", server_dir_.path());
+  ASSERT_EQ(url.exit_code, 0) << url.output;
+  std::string database_url = url.output.substr(0, url.output.find('\n'));
+
+  DaemonHarness h;
+  h.writeConfig("", database_url);
+  std::string why;
+  ASSERT_TRUE(h.start(&why)) << why;
+  EXPECT_EQ(httpRequest(h.port(), "GET", "/readyz").status, 200);
+
+  ASSERT_EQ(mariadb("stop", server_dir_.path()).exit_code, 0);
+  EXPECT_TRUE(eventually([&] { return httpRequest(h.port(), "GET", "/readyz").status == 503; },
+                         std::chrono::seconds(60)))
+      << h.process().output();
+  EXPECT_EQ(httpRequest(h.port(), "GET", "/healthz").status, 200);
+
+  CommandResult restarted = mariadb("start", server_dir_.path());
+  ASSERT_EQ(restarted.exit_code, 0) << restarted.output;
+  EXPECT_TRUE(eventually([&] { return httpRequest(h.port(), "GET", "/readyz").status == 200; },
+                         std::chrono::seconds(60)))
+      << h.process().output();
+  EXPECT_TRUE(h.process().running());
+
+  h.process().signal(SIGTERM);
+  auto code = h.process().waitExit(std::chrono::seconds(20));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_EQ(*code, 0) << h.process().output();
+}
+
+}  // namespace
+}  // namespace cartrelay::testing
