@@ -1,0 +1,40 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace cartrelay::core::store::detail {
+
+// One step of a migration: either SQL text (with dialect tokens, see
+// dialect.h) or a secondary index, which needs per-engine handling to be
+// idempotent (MySQL 8 has no CREATE INDEX IF NOT EXISTS).
+struct MigrationStep {
+  enum class Kind { kSql, kIndex };
+  Kind kind = Kind::kSql;
+  std::string_view sql;      // kSql
+  std::string_view name;     // kIndex: index name, unique in the database
+  std::string_view table;    // kIndex
+  std::string_view columns;  // kIndex: "state, platform_updated_at_ms"
+};
+
+// A numbered migration compiled into the binary. Versions start at 1 and
+// increase by one. A migration, once released, never changes: later schema
+// changes are new migrations.
+//
+// Every step must be safe to run twice (CREATE TABLE IF NOT EXISTS, index
+// steps): on MariaDB DDL commits implicitly, so a migration interrupted
+// half-way is re-run from its first step. Its row in schema_migrations is
+// written only after all steps succeeded.
+struct Migration {
+  int version = 0;
+  std::string_view name;
+  std::vector<MigrationStep> steps;
+};
+
+// All migrations, ordered by version.
+const std::vector<Migration>& allMigrations();
+
+// The bookkeeping table itself (not a numbered migration).
+extern const std::string_view kSchemaMigrationsTableSql;
+
+}  // namespace cartrelay::core::store::detail

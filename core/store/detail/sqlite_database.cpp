@@ -1,0 +1,91 @@
+#include "core/store/detail/sqlite_database.h"
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <system_error>
+
+#include <soci/soci.h>
+#include <soci/sqlite3/soci-sqlite3.h>
+
+#include "core/store/detail/errors.h"
+
+namespace cartrelay::core::store::detail {
+namespace {
+
+constexpr const char* kMemory = ":memory:";
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(std::string redacted_url, metrics::Metrics* metrics)
+      : Database(Backend::kSqlite, std::move(redacted_url), metrics) {}
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
+  ~SqliteDatabase() override = default;
+
+  Status init(const std::string& path, int busy_timeout_ms) {
+    try {
+      // A connection string without '=' is taken by SOCI as the file name
+      // as is (spaces included); the URL parser rejects '=' in paths.
+      session_.open(soci::sqlite3, path);
+      // Pragmas cannot take bound parameters; the only value spliced in is
+      // a validated integer from the configuration.
+      std::string mode;
+      session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
+      if (mode != "wal" && path != kMemory) {
+        return Status::internal("sqlite: could not enable WAL (journal_mode is '" + mode + "')");
+      }
+      session_ << "PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms);
+      session_ << "PRAGMA foreign_keys=ON";
+      session_ << "PRAGMA synchronous=NORMAL";
+      int foreign_keys = 0;
+      session_ << "PRAGMA foreign_keys", soci::into(foreign_keys);
+      if (foreign_keys != 1) return Status::internal("sqlite: foreign keys are not supported");
+      return Status::ok();
+    } catch (...) {
+      return statusFromCurrentException("sqlite");
+    }
+  }
+
+ protected:
+  Status runOnSession(const SessionFn& fn) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return fn(session_);
+  }
+
+  void beginTransaction(soci::session& s) override { s << "BEGIN IMMEDIATE"; }
+
+  void discardSession(soci::session& s) noexcept override {
+    // A failed ROLLBACK usually means SQLite already rolled back; make sure
+    // no transaction stays open on the only session.
+    try {
+      s << "ROLLBACK";
+    } catch (...) {
+    }
+  }
+
+ private:
+  std::mutex mu_;
+  soci::session session_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> openSqliteDatabase(const DatabaseUrl& url,
+                                                     const DatabaseOptions& options,
+                                                     metrics::Metrics* metrics) {
+  if (url.path != kMemory) {
+    std::filesystem::path dir = std::filesystem::path(url.path).parent_path();
+    if (dir.empty()) dir = ".";
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) {
+      return Status::invalidArgument("sqlite: directory '" + dir.string() +
+                                     "' does not exist; create it (cartrelay does not)");
+    }
+  }
+  auto db = std::make_unique<SqliteDatabase>(url.redacted(), metrics);
+  CARTRELAY_RETURN_IF_ERROR(db->init(url.path, options.busy_timeout_ms));
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace cartrelay::core::store::detail

@@ -1,0 +1,274 @@
+#include "core/store/inbox_repo.h"
+
+#include <functional>
+
+#include <soci/soci.h>
+
+#include "core/store/detail/bind.h"
+#include "core/store/detail/dialect.h"
+#include "core/store/detail/errors.h"
+#include "core/store/detail/pii.h"
+
+namespace cartrelay::core::store {
+namespace {
+
+using detail::NullableInt;
+using detail::NullableText;
+using detail::RawKey;
+
+constexpr std::string_view kBody = "inbox.body";
+constexpr int kMaxLimit = 10000;
+
+// Strict UTF-8 (no overlongs, no surrogates, max U+10FFFF): MariaDB's
+// utf8mb4 columns reject anything else, SQLite would store it silently.
+bool validUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t n = 0;
+    unsigned min = 0;
+    unsigned cp = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      n = 1, min = 0x80, cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      n = 2, min = 0x800, cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      n = 3, min = 0x10000, cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= text.size()) return false;
+    for (std::size_t k = 1; k <= n; ++k) {
+      auto cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+struct Row {
+  std::int64_t id = 0;
+  std::string source;
+  NullableInt shop_id;
+  std::string platform;
+  std::string topic;
+  std::string delivery_id;
+  std::string headers_json;
+  NullableText data_key;
+  NullableText body_enc;
+  std::string state;
+  NullableText reason;
+  std::int64_t received_at_ms = 0;
+  NullableInt processed_at_ms;
+  int attempts = 0;
+};
+
+void exchangeRow(soci::statement& st, Row& r) {
+  st.exchange(soci::into(r.id));
+  st.exchange(soci::into(r.source));
+  st.exchange(soci::into(r.shop_id.value, r.shop_id.ind));
+  st.exchange(soci::into(r.platform));
+  st.exchange(soci::into(r.topic));
+  st.exchange(soci::into(r.delivery_id));
+  st.exchange(soci::into(r.headers_json));
+  st.exchange(soci::into(r.data_key.value, r.data_key.ind));
+  st.exchange(soci::into(r.body_enc.value, r.body_enc.ind));
+  st.exchange(soci::into(r.state));
+  st.exchange(soci::into(r.reason.value, r.reason.ind));
+  st.exchange(soci::into(r.received_at_ms));
+  st.exchange(soci::into(r.processed_at_ms.value, r.processed_at_ms.ind));
+  st.exchange(soci::into(r.attempts));
+}
+
+std::string selectSql(bool with_body) {
+  return std::string(
+             "SELECT id, source, shop_id, platform, topic, delivery_id, headers_json,"
+             " data_key, ") +
+         (with_body ? "body_enc" : "NULL") +
+         ", state, reason, received_at_ms, processed_at_ms, attempts FROM inbox ";
+}
+
+Result<model::InboxEvent> decode(const KeyRing& keys, const Row& r) {
+  model::InboxEvent e;
+  e.id = r.id;
+  e.source = r.source;
+  e.shop_id = r.shop_id.get();
+  e.platform = r.platform;
+  e.topic = r.topic;
+  e.delivery_id = r.delivery_id;
+  e.headers_json = r.headers_json;
+  auto state = model::parseInboxState(r.state);
+  if (!state) return Status::internal("inbox: unknown state value in row " + std::to_string(r.id));
+  e.state = *state;
+  e.reason = r.reason.get();
+  e.received_at_ms = r.received_at_ms;
+  e.processed_at_ms = r.processed_at_ms.get();
+  e.attempts = r.attempts;
+  if (r.data_key.ind == soci::i_ok && r.body_enc.ind == soci::i_ok) {
+    CARTRELAY_ASSIGN_OR_RETURN(RawKey key, detail::unwrapRowKey(keys.cipher(), r.data_key.value));
+    CARTRELAY_ASSIGN_OR_RETURN(e.body, detail::openCell(key, r.body_enc.value, kBody, r.id));
+  }
+  return e;
+}
+
+Result<std::vector<model::InboxEvent>> query(soci::session& s, const KeyRing& keys, bool with_body,
+                                             const std::string& where,
+                                             const std::function<void(soci::statement&)>& bind) {
+  Row row;
+  soci::statement st(s);
+  exchangeRow(st, row);
+  bind(st);
+  st.alloc();
+  st.prepare(selectSql(with_body) + where);
+  st.define_and_bind();
+  st.execute();
+  std::vector<model::InboxEvent> out;
+  while (st.fetch()) {
+    CARTRELAY_ASSIGN_OR_RETURN(model::InboxEvent e, decode(keys, row));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::int64_t> InboxRepo::insert(soci::session& s, const model::InboxEvent& in) const {
+  if (in.source.empty() || in.platform.empty() || in.topic.empty() || in.delivery_id.empty()) {
+    return Status::invalidArgument("inbox: source, platform, topic and delivery id are required");
+  }
+  for (const std::string* text :
+       {&in.source, &in.platform, &in.topic, &in.delivery_id, &in.headers_json}) {
+    if (!validUtf8(*text)) return Status::invalidArgument("inbox: header text is not UTF-8");
+  }
+  return detail::guarded("inbox.insert", [&]() -> Result<std::int64_t> {
+    std::string source = in.source;
+    std::string delivery_id = in.delivery_id;
+    std::int64_t existing = 0;
+    s << "SELECT id FROM inbox WHERE source = :s AND delivery_id = :d", soci::use(source),
+        soci::use(delivery_id), soci::into(existing);
+    if (s.got_data()) {
+      return Status::duplicate("inbox: delivery already received as event " +
+                               std::to_string(existing));
+    }
+    if (in.shop_id && !detail::rowExists(s, "shops", *in.shop_id)) {
+      return Status::invalidArgument("inbox: unknown shop id " + std::to_string(*in.shop_id));
+    }
+
+    CARTRELAY_ASSIGN_OR_RETURN(detail::NewKey fresh, detail::newRowKey(keys_.cipher()));
+    NullableInt shop_id(in.shop_id);
+    std::string platform = in.platform;
+    std::string topic = in.topic;
+    std::string headers = in.headers_json;
+    std::string state(model::toString(model::InboxState::kReceived));
+    std::int64_t received = in.received_at_ms != 0 ? in.received_at_ms : clock_.nowMillis();
+    try {
+      s << "INSERT INTO inbox (source, shop_id, platform, topic, delivery_id, headers_json,"
+           " data_key, state, received_at_ms, attempts)"
+           " VALUES (:s, :sh, :p, :t, :d, :h, :k, :st, :r, 0)",
+          soci::use(source), soci::use(shop_id.value, shop_id.ind), soci::use(platform),
+          soci::use(topic), soci::use(delivery_id), soci::use(headers), soci::use(fresh.wrapped),
+          soci::use(state), soci::use(received);
+    } catch (const std::exception& e) {
+      // Another worker stored the same delivery in the meantime.
+      if (!detail::isConstraintViolation(e)) throw;
+      return Status::duplicate("inbox: delivery already received");
+    }
+    long long new_id = 0;
+    if (!s.get_last_insert_id("inbox", new_id)) return Status::internal("inbox: no insert id");
+    std::int64_t id = static_cast<std::int64_t>(new_id);
+
+    CARTRELAY_ASSIGN_OR_RETURN(std::string sealed, detail::sealCell(fresh.key, in.body, kBody, id));
+    NullableText body(std::move(sealed));
+    s << "UPDATE inbox SET body_enc = :b WHERE id = :id", soci::use(body.value, body.ind),
+        soci::use(id);
+    return id;
+  });
+}
+
+Result<std::optional<model::InboxEvent>> InboxRepo::load(soci::session& s, std::int64_t id) const {
+  return detail::guarded("inbox.load", [&]() -> Result<std::optional<model::InboxEvent>> {
+    std::int64_t key = id;
+    CARTRELAY_ASSIGN_OR_RETURN(std::vector<model::InboxEvent> rows,
+                               query(s, keys_, true, "WHERE id = :id",
+                                     [&](soci::statement& st) { st.exchange(soci::use(key)); }));
+    if (rows.empty()) return std::optional<model::InboxEvent>();
+    return std::optional<model::InboxEvent>(std::move(rows.front()));
+  });
+}
+
+Result<std::vector<model::InboxEvent>> InboxRepo::list(soci::session& s,
+                                                       const Filter& filter) const {
+  if (filter.limit < 1 || filter.limit > kMaxLimit) {
+    return Status::invalidArgument("inbox: limit must be 1.." + std::to_string(kMaxLimit));
+  }
+  return detail::guarded("inbox.list", [&]() -> Result<std::vector<model::InboxEvent>> {
+    // Fixed SQL fragments with placeholders; only the values are bound.
+    std::int64_t after = filter.after_id;
+    std::string state(filter.state ? model::toString(*filter.state) : "");
+    std::string source = filter.source.value_or("");
+    int limit = filter.limit;
+    std::string where = "WHERE id > :after";
+    if (filter.state) where += " AND state = :state";
+    if (filter.source) where += " AND source = :source";
+    where += " ORDER BY id LIMIT :limit";
+    return query(s, keys_, filter.with_body, where, [&](soci::statement& st) {
+      st.exchange(soci::use(after));
+      if (filter.state) st.exchange(soci::use(state));
+      if (filter.source) st.exchange(soci::use(source));
+      st.exchange(soci::use(limit));
+    });
+  });
+}
+
+Status InboxRepo::markDone(soci::session& s, std::int64_t id) const {
+  return setState(s, id, model::InboxState::kDone, "", "inbox.mark_done");
+}
+
+Status InboxRepo::markDuplicate(soci::session& s, std::int64_t id,
+                                const std::string& reason) const {
+  return setState(s, id, model::InboxState::kDuplicate, reason, "inbox.mark_duplicate");
+}
+
+Status InboxRepo::markQuarantined(soci::session& s, std::int64_t id,
+                                  const std::string& reason) const {
+  return setState(s, id, model::InboxState::kQuarantined, reason, "inbox.mark_quarantined");
+}
+
+Status InboxRepo::setState(soci::session& s, std::int64_t id, model::InboxState state,
+                           const std::string& reason, const char* context) const {
+  return detail::guarded(context, [&]() -> Status {
+    std::string text(model::toString(state));
+    NullableText why(reason);
+    std::int64_t now = clock_.nowMillis();
+    std::int64_t key = id;
+    soci::statement st =
+        (s.prepare << "UPDATE inbox SET state = :s, reason = :r,"
+                      " processed_at_ms = :p WHERE id = :id",
+         soci::use(text), soci::use(why.value, why.ind), soci::use(now), soci::use(key));
+    st.execute(true);
+    if (st.get_affected_rows() == 0) return Status::notFound("inbox: no such event");
+    return Status::ok();
+  });
+}
+
+Status InboxRepo::recordFailedAttempt(soci::session& s, std::int64_t id,
+                                      const std::string& reason) const {
+  return detail::guarded("inbox.record_failure", [&]() -> Status {
+    NullableText why(reason);
+    std::int64_t key = id;
+    soci::statement st = (s.prepare << "UPDATE inbox SET attempts = attempts + 1, reason = :r"
+                                       " WHERE id = :id",
+                          soci::use(why.value, why.ind), soci::use(key));
+    st.execute(true);
+    if (st.get_affected_rows() == 0) return Status::notFound("inbox: no such event");
+    return Status::ok();
+  });
+}
+
+}  // namespace cartrelay::core::store

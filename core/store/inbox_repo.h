@@ -1,0 +1,82 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/inbox_event.h"
+#include "core/util/clock.h"
+#include "core/util/key_ring.h"
+#include "core/util/result.h"
+
+namespace soci {
+class session;
+}  // namespace soci
+
+namespace cartrelay::core::store {
+
+// The `inbox` table: every webhook delivery and polled change, stored
+// durably before the HTTP answer (DESIGN.md "Delivery semantics") and then
+// processed at least once.
+//
+// The raw body may contain personal data, so it is stored encrypted under a
+// per-row data key (associated data "inbox.body:<id>"); retention can
+// destroy the key to make old bodies unreadable. Source, platform, topic,
+// delivery id and headers stay plain and must be valid UTF-8; headers must
+// not contain secrets (signatures are fine, tokens are not). `reason` texts
+// must not contain personal data: they are shown by `cartrelay inbox list`.
+//
+// Every method takes the soci::session of a Database callback. insert must
+// be committed (Database::withTransaction) before the webhook is answered.
+// Methods never throw; SOCI errors become kUnavailable or kInternal
+// (database.h).
+//
+// Ownership: `keys` and `clock` must outlive the repository.
+// Thread-safety: immutable; share between threads, each with its own session.
+class InboxRepo {
+ public:
+  InboxRepo(const KeyRing& keys, const Clock& clock) : keys_(keys), clock_(clock) {}
+  InboxRepo(const InboxRepo&) = delete;
+  InboxRepo& operator=(const InboxRepo&) = delete;
+
+  // Stores a new event in state `received` with attempts 0 and returns its
+  // id. `id`, `state`, `reason`, `processed_at_ms` and `attempts` are
+  // ignored; received_at_ms 0 means "now". kDuplicate when (source,
+  // delivery_id) was stored before (the platform retried: answer 2xx, do not
+  // process again); kInvalidArgument for an empty source, platform, topic or
+  // delivery id, or text fields that are not UTF-8.
+  Result<std::int64_t> insert(soci::session& s, const model::InboxEvent& event) const;
+
+  // The event with body decrypted (empty once its key was destroyed), or
+  // std::nullopt.
+  Result<std::optional<model::InboxEvent>> load(soci::session& s, std::int64_t id) const;
+
+  struct Filter {
+    std::optional<model::InboxState> state;
+    std::optional<std::string> source;
+    std::int64_t after_id = 0;  // keyset pagination: ids greater than this
+    int limit = 100;            // 1..10000
+    bool with_body = true;      // false: body left empty (listing for humans)
+  };
+  // Matching events ordered by id (arrival order).
+  Result<std::vector<model::InboxEvent>> list(soci::session& s, const Filter& filter) const;
+
+  // Final states; processed_at_ms = now. kNotFound for an unknown id.
+  Status markDone(soci::session& s, std::int64_t id) const;
+  Status markDuplicate(soci::session& s, std::int64_t id, const std::string& reason) const;
+  Status markQuarantined(soci::session& s, std::int64_t id, const std::string& reason) const;
+
+  // A transient processing failure: attempts + 1, reason = the error; the
+  // event stays `received` so it is tried again. kNotFound for an unknown id.
+  Status recordFailedAttempt(soci::session& s, std::int64_t id, const std::string& reason) const;
+
+ private:
+  Status setState(soci::session& s, std::int64_t id, model::InboxState state,
+                  const std::string& reason, const char* context) const;
+
+  const KeyRing& keys_;
+  const Clock& clock_;
+};
+
+}  // namespace cartrelay::core::store
