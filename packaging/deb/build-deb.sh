@@ -10,8 +10,8 @@
 #    is removed again on exit, success or not;
 # 3. runs dpkg-buildpackage -us -uc -b -j2; the build tree is build/deb/,
 #    removed after a successful build (kept after a failure, for inspection);
-# 4. moves cartrelay_*.deb, cartrelay-dbgsym_*.deb, .buildinfo and .changes
-#    from the parent of the source root into packaging/deb/out/;
+# 4. writes cartrelay_*.deb, cartrelay-dbgsym_*.deb, .buildinfo and .changes
+#    into packaging/deb/out/ (nothing is written to the parent directory);
 # 5. runs lintian on the .debs: fails on any error, prints warnings and info.
 #
 # --snapshot     build the committed HEAD (git archive into a temporary
@@ -168,26 +168,29 @@ touch "${staged}/${marker}"
 # --- 3. build ----------------------------------------------------------------
 # --no-pre-clean: build/deb was just removed (or is reused on purpose), and
 # dh_clean would otherwise delete editor backups and the like tree-wide.
-bp_args=(-us -uc -b -j2 --no-pre-clean)
+# The packages, .buildinfo and .changes go straight to out/ (debian/rules
+# passes CARTRELAY_DEB_DESTDIR to dh_builddeb; -u tells dpkg-genbuildinfo and
+# dpkg-genchanges where to find them).
+mkdir -p "${out}"
+stem="cartrelay_${version}_${arch}"
+rm -f "${out}/${stem}".* "${out}/cartrelay-dbgsym_${version}_${arch}.deb"
+bp_args=(-us -uc -b -j2 --no-pre-clean
+  "--buildinfo-file=${out}/${stem}.buildinfo" "--buildinfo-option=-u${out}"
+  "--changes-file=${out}/${stem}.changes" "--changes-option=-u${out}")
 if [[ " ${DEB_BUILD_OPTIONS:-} " == *" nocheck "* ]]; then
   bp_args+=(-Pnocheck)
 fi
-say "dpkg-buildpackage ${bp_args[*]} (DEB_BUILD_OPTIONS='${DEB_BUILD_OPTIONS:-}')"
-(cd "${src}" && dpkg-buildpackage "${bp_args[@]}")
+say "dpkg-buildpackage -us -uc -b -j2 --no-pre-clean (DEB_BUILD_OPTIONS='${DEB_BUILD_OPTIONS:-}')"
+(cd "${src}" && CARTRELAY_DEB_DESTDIR="${out}" dpkg-buildpackage "${bp_args[@]}")
 
-# --- 4. collect the results --------------------------------------------------
-mkdir -p "${out}"
-parent=$(dirname "${src}")
+# --- 4. results --------------------------------------------------------------
+deb="${out}/${stem}.deb"
+[[ -f "${deb}" ]] || die "dpkg-buildpackage did not produce ${deb#"${root}"/}"
 results=()
-for f in "cartrelay_${version}_${arch}.deb" "cartrelay-dbgsym_${version}_${arch}.deb" \
-  "cartrelay_${version}_${arch}.buildinfo" "cartrelay_${version}_${arch}.changes"; do
-  if [[ -f "${parent}/${f}" ]]; then
-    mv -f "${parent}/${f}" "${out}/${f}"
-    results+=("${out}/${f}")
-  fi
+for f in "${deb}" "${out}/cartrelay-dbgsym_${version}_${arch}.deb" "${out}/${stem}.buildinfo" \
+  "${out}/${stem}.changes"; do
+  [[ ! -f "${f}" ]] || results+=("${f}")
 done
-deb="${out}/cartrelay_${version}_${arch}.deb"
-[[ -f "${deb}" ]] || die "dpkg-buildpackage did not produce cartrelay_${version}_${arch}.deb"
 build_ok=1
 
 # --- 5. lintian --------------------------------------------------------------

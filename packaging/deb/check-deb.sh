@@ -182,6 +182,23 @@ for directive in 'Type=exec' 'User=cartrelay' 'ProtectSystem=strict' 'NoNewPrivi
   check "unit has ${directive}" grep -qx -- "${directive}" "${UNIT}"
 done
 
+# --- the service, where systemd runs (not in containers) ---------------------
+if [[ -d /run/systemd/system ]]; then
+  say "systemd is running: the service postinst started"
+  deadline=$((SECONDS + START_TIMEOUT))
+  while ((SECONDS < deadline)) && ! { systemctl is-active --quiet cartrelay && healthy; }; do sleep 0.5; done
+  if systemctl is-active --quiet cartrelay && healthy; then
+    pass "cartrelay.service active and ${HEALTH_URL} answers"
+  else
+    timeout 10 journalctl -u cartrelay -n 30 --no-pager 2>&1 | sed 's/^/    | /'
+    fail "cartrelay.service not active or not healthy after ${START_TIMEOUT} s"
+  fi
+  # The manual run below needs the port.
+  timeout 60 systemctl stop cartrelay || fail "systemctl stop cartrelay"
+else
+  say "systemd is not PID 1 here: the service is not started; running the daemon by hand below"
+fi
+
 # --- commands as the service user --------------------------------------------
 say "commands as the service user"
 cd "${STATE_DIR}" || fatal "cd ${STATE_DIR}"
@@ -193,6 +210,15 @@ if ((rc == 0)); then
   pass "cartrelay check-config (as cartrelay)"
 else
   fail "cartrelay check-config (as cartrelay) exited ${rc}"
+fi
+timeout "${CMD_TIMEOUT}" setpriv --reuid=cartrelay --regid=cartrelay --init-groups -- \
+  cartrelay migrate --config "${CONFIG}" >"${work}/migrate.log" 2>&1
+rc=$?
+sed 's/^/    | /' "${work}/migrate.log"
+if ((rc == 0)); then
+  pass "cartrelay migrate (as cartrelay)"
+else
+  fail "cartrelay migrate (as cartrelay) exited ${rc}"
 fi
 if timeout "${CMD_TIMEOUT}" cartrelay keygen --config "${CONFIG}" --group cartrelay >"${work}/keygen.log" 2>&1 &&
   [[ "$(keysum)" == "${keys_before}" ]]; then
