@@ -6,7 +6,8 @@
 #   scripts/test-mariadb.sh url    [DIR] [PORT]   print mysql://cartrelay:PASS@127.0.0.1:PORT/cartrelay_test
 #   scripts/test-mariadb.sh status [DIR] [PORT]   "running pid=N port=P" (exit 0) or "stopped" (exit 3)
 #
-# DIR defaults to ./build/mariadb-test (relative to the current directory), PORT to 33306.
+# DIR defaults to ./build/mariadb-test (relative to the current directory). PORT defaults to
+# the port DIR was last started on, else 33306.
 # Everything lives in DIR: data/, the socket, the pid file, the error log and the generated
 # password of the `cartrelay` user. The server listens on 127.0.0.1:PORT only and reads no
 # option file (--no-defaults), so it never touches a system MariaDB. The `cartrelay` user may
@@ -39,8 +40,7 @@ usage() {
 cmd=${1:-}
 [[ -n "$cmd" ]] || usage
 dir=${2:-./build/mariadb-test}
-port=${3:-33306}
-[[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "invalid port '$port'"
+port=${3:-}
 
 mkdir -p "$dir" 2>/dev/null || true
 if [[ -d "$dir" ]]; then
@@ -55,6 +55,13 @@ pidfile="$dir/mysqld.pid"
 logfile="$dir/mysqld.log"
 pwfile="$dir/password"
 portfile="$dir/port"
+
+# Without an explicit PORT, use the one DIR was last started with (so `url DIR` and
+# `stop DIR` find a server started with `start DIR PORT`), else 33306.
+if [[ -z "$port" ]]; then
+  if [[ -s "$portfile" ]]; then port=$(<"$portfile"); else port=33306; fi
+fi
+[[ "$port" =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "invalid port '$port'"
 
 # A Unix socket path must fit in sun_path (108 bytes including the NUL).
 ((${#socket} < 108)) || die "socket path too long (${#socket} bytes): use a shorter DIR"
