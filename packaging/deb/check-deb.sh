@@ -211,15 +211,6 @@ if ((rc == 0)); then
 else
   fail "cartrelay check-config (as cartrelay) exited ${rc}"
 fi
-timeout "${CMD_TIMEOUT}" setpriv --reuid=cartrelay --regid=cartrelay --init-groups -- \
-  cartrelay migrate --config "${CONFIG}" >"${work}/migrate.log" 2>&1
-rc=$?
-sed 's/^/    | /' "${work}/migrate.log"
-if ((rc == 0)); then
-  pass "cartrelay migrate (as cartrelay)"
-else
-  fail "cartrelay migrate (as cartrelay) exited ${rc}"
-fi
 if timeout "${CMD_TIMEOUT}" cartrelay keygen --config "${CONFIG}" --group cartrelay >"${work}/keygen.log" 2>&1 &&
   [[ "$(keysum)" == "${keys_before}" ]]; then
   pass "keygen again: exit 0, existing keys unchanged"
@@ -268,6 +259,17 @@ fi
 say "daemon log:"
 sed 's/^/    | /' "${work}/run.log"
 alive && { kill -KILL "${daemon_pid}"; wait "${daemon_pid}" 2>/dev/null; daemon_pid=""; }
+# The daemon created the database (under the unit's umask); migrate must
+# find it current and usable by the service user.
+timeout "${CMD_TIMEOUT}" setpriv --reuid=cartrelay --regid=cartrelay --init-groups -- \
+  cartrelay migrate --config "${CONFIG}" >"${work}/migrate.log" 2>&1
+rc=$?
+sed 's/^/    | /' "${work}/migrate.log"
+if ((rc == 0)); then
+  pass "cartrelay migrate (as cartrelay) on the database run created"
+else
+  fail "cartrelay migrate (as cartrelay) exited ${rc}"
+fi
 cd / || true
 
 # --- reinstall (postinst idempotent) -----------------------------------------
