@@ -79,6 +79,7 @@ int runDaemon(const config::AppConfig& config) {
   http_options.max_body_bytes = static_cast<std::size_t>(config.daemon.max_body_bytes);
   http_options.read_timeout_ms = static_cast<int>(config.daemon.read_timeout_ms);
   http_options.max_threads = config.daemon.http_threads;
+  http_options.drain_timeout_ms = static_cast<int>(config.daemon.shutdown_timeout_ms);
   auto started = http::HttpServer::start(http_options, std::move(router), metrics);
   if (!started.isOk()) {
     log::error("daemon.listen_failed").status(started.status());

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util/base64.h"
 #include "core/util/crypto.h"
@@ -44,7 +45,16 @@ Result<KeyRing> KeyRing::load(const std::string& key_dir) {
 
 Result<std::vector<std::string>> KeyRing::generateMissing(const std::string& key_dir, unsigned mode,
                                                           long group_id) {
-  if (::mkdir(key_dir.c_str(), 0750) != 0 && errno != EEXIST) {
+  bool created_dir = ::mkdir(key_dir.c_str(), 0700) == 0;
+  if (!created_dir && errno != EEXIST) {
+    return Status::unavailable(key_dir + ": " + std::strerror(errno));
+  }
+  // A directory we create is owner-only, or 0750 with the service group when
+  // the keys are to be shared with it: the group must be able to enter the
+  // directory to read the 0640 files. An existing directory is left alone.
+  if (created_dir && group_id >= 0 &&
+      (::chown(key_dir.c_str(), static_cast<uid_t>(-1), static_cast<gid_t>(group_id)) != 0 ||
+       ::chmod(key_dir.c_str(), 0750) != 0)) {
     return Status::unavailable(key_dir + ": " + std::strerror(errno));
   }
   std::vector<std::string> created;

@@ -30,9 +30,9 @@ class KeyRing {
   // that is not base64 of 32 bytes.
   static Result<KeyRing> load(const std::string& key_dir);
 
-  // Creates the key directory (0750) and any missing key file with `mode`
-  // (0600, or 0640 when group_id >= 0 so the service group can read it).
-  // Existing files are left untouched. Returns the paths created.
+  // Creates the key directory (0700, or 0750 owned by group_id) and any missing key file with
+  // `mode` (0600, or 0640 when group_id >= 0 so the service group can read it). Existing files are
+  // left untouched. Returns the paths created.
   static Result<std::vector<std::string>> generateMissing(const std::string& key_dir, unsigned mode,
                                                           long group_id);
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,6 +16,16 @@ std::string octal(mode_t mode) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
   return buf;
+}
+
+// The group a secret may be shared with: the reading process's own group
+// (the daemon running as cartrelay:cartrelay), or, for root running
+// `cartrelay check-config` on a packaged install, the service group itself.
+bool isServiceGroup(gid_t gid) {
+  if (gid == ::getegid()) return true;
+  if (::geteuid() != 0) return false;
+  struct group* service = ::getgrnam(kServiceGroup);
+  return service != nullptr && service->gr_gid == gid;
 }
 
 }  // namespace
@@ -34,7 +45,7 @@ Status checkSecretFileMode(const std::string& path) {
     return Status::permanent(path + ": writable by group (mode " + octal(st.st_mode) +
                              "); chmod g-wx");
   }
-  if ((st.st_mode & S_IRGRP) != 0 && st.st_gid != ::getegid()) {
+  if ((st.st_mode & S_IRGRP) != 0 && !isServiceGroup(st.st_gid)) {
     return Status::permanent(path + ": readable by a group other than the daemon's own (mode " +
                              octal(st.st_mode) + "); chmod g-r or chgrp to the service group");
   }

@@ -11,15 +11,20 @@ namespace cartrelay::core {
 //
 // A secret file must be a regular file that no "other" user can read, write or
 // execute, and that its group cannot write. Group read is accepted only when
-// the file's group is the reading process's effective group: that is the
-// packaged layout (root:cartrelay 0640, read by the cartrelay service user).
-// Any other group bit is refused, so a secret can never leak through a
-// shared group such as "users" or "adm".
+// the file's group is the reading process's effective group, or when root
+// reads a file whose group is the service group (kServiceGroup): that is the
+// packaged layout (root:cartrelay 0640, read by the cartrelay service user
+// and checked by root running `cartrelay check-config`). Any other group bit
+// is refused, so a secret can never leak through a shared group such as
+// "users" or "adm".
 //
 // Errors: kNotFound (missing), kPermanent (wrong type or permissions, message
 // says which and the octal mode), kUnavailable (I/O error). Messages name the
 // path but never the content.
 Status checkSecretFileMode(const std::string& path);
+
+// The group the Debian package creates for the service user.
+inline constexpr const char* kServiceGroup = "cartrelay";
 
 // Checks the mode, then reads the whole file and strips trailing whitespace
 // (editors add a newline). Empty files are kInvalidArgument.

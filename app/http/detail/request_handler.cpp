@@ -30,6 +30,18 @@
 namespace cartrelay::app::http::detail {
 namespace {
 
+// True when the request declares (Content-Length) a body larger than cap.
+// Malformed lengths return false here; readBody reports them as 400.
+bool declaresBodyOverCap(const Poco::Net::HTTPServerRequest& request, std::size_t cap) {
+  if (!request.hasContentLength()) return false;
+  try {
+    std::int64_t length = request.getContentLength64();
+    return length >= 0 && static_cast<std::uint64_t>(length) > cap;
+  } catch (const Poco::Exception&) {
+    return false;
+  }
+}
+
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kReadChunkBytes = 16 * 1024;
@@ -341,6 +353,16 @@ HttpResponse RequestHandler::process(Poco::Net::HTTPServerRequest& request,
   if (!splitTarget(request.getURI(), req.path, req.query)) {
     outcome.close = outcome.linger = announcesBody(request);
     return HttpResponse::error(400, "INVALID_ARGUMENT", "unsupported request target");
+  }
+
+  // A declared body over the cap is refused before routing: whatever the
+  // target, the daemon will not read it, and the client learns why (413)
+  // rather than being told 404/405 after uploading.
+  if (declaresBodyOverCap(request, state_->options.max_body_bytes)) {
+    outcome.close = outcome.linger = true;
+    outcome.error = "content_length_over_cap";
+    return HttpResponse::fromStatus(core::Status::tooLarge(
+        "request body larger than " + std::to_string(state_->options.max_body_bytes) + " bytes"));
   }
 
   Router::Match match = state_->router.match(req.method, req.path);

@@ -1,12 +1,16 @@
 #include "core/store/detail/sqlite_database.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <mutex>
 #include <string>
 #include <system_error>
 
+#include <fcntl.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <unistd.h>
 
 #include "core/store/detail/errors.h"
 
@@ -37,7 +41,9 @@ class SqliteDatabase final : public Database {
       }
       session_ << "PRAGMA busy_timeout=" + std::to_string(busy_timeout_ms);
       session_ << "PRAGMA foreign_keys=ON";
-      session_ << "PRAGMA synchronous=NORMAL";
+      // FULL, not NORMAL: in WAL mode NORMAL can lose the last commits on power
+      // loss, and a webhook is acknowledged only once its inbox row is durable.
+      session_ << "PRAGMA synchronous=FULL";
       int foreign_keys = 0;
       session_ << "PRAGMA foreign_keys", soci::into(foreign_keys);
       if (foreign_keys != 1) return Status::internal("sqlite: foreign keys are not supported");
@@ -69,6 +75,26 @@ class SqliteDatabase final : public Database {
   soci::session session_;
 };
 
+// Creates a missing database file owner-only (0600) instead of trusting the
+// caller's umask with customer data, and refuses a file or directory this
+// user cannot write: SQLite would otherwise open it read-only without
+// complaint (e.g. a file created by `cartrelay migrate` run as root) and every
+// later write would fail.
+Status prepareDatabaseFile(const std::string& path, const std::filesystem::path& dir) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status::permanent("sqlite: cannot open '" + path + "' for writing: " +
+                             std::strerror(errno) + " (run as the service user?)");
+  }
+  ::close(fd);
+  // WAL needs to create the -wal and -shm files next to the database.
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    return Status::permanent("sqlite: directory '" + dir.string() +
+                             "' is not writable by this user (run as the service user?)");
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Database>> openSqliteDatabase(const DatabaseUrl& url,
@@ -82,6 +108,7 @@ Result<std::unique_ptr<Database>> openSqliteDatabase(const DatabaseUrl& url,
       return Status::invalidArgument("sqlite: directory '" + dir.string() +
                                      "' does not exist; create it (cartrelay does not)");
     }
+    CARTRELAY_RETURN_IF_ERROR(prepareDatabaseFile(url.path, dir));
   }
   auto db = std::make_unique<SqliteDatabase>(url.redacted(), metrics);
   CARTRELAY_RETURN_IF_ERROR(db->init(url.path, options.busy_timeout_ms));

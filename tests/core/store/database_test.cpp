@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <soci/soci.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/metrics/metrics.h"
@@ -237,20 +238,26 @@ TEST(SqliteDatabase, PragmasAreApplied) {
     EXPECT_EQ(mode, "wal");
     EXPECT_EQ(fk, 1);
     EXPECT_EQ(timeout, 1234);
-    EXPECT_EQ(sync, 1);  // NORMAL
+    EXPECT_EQ(sync, 2);  // FULL
     return Status::ok();
   });
   EXPECT_TRUE(status.isOk()) << status.toString();
   EXPECT_EQ(::access(dir.file("with space.db").c_str(), F_OK), 0);
+  // Customer data: the file is created owner-only whatever the umask.
+  struct stat st {};
+  ASSERT_EQ(::stat(dir.file("with space.db").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
-TEST(SqliteDatabase, UnopenableFileIsUnavailableNotACrash) {
+TEST(SqliteDatabase, UnopenableFileIsAPermanentErrorNotACrash) {
   testing::TempDir dir;
   DatabaseOptions options;
   options.url = "sqlite://" + dir.path();  // a directory, not a file
   auto db = Database::open(options, nullptr);
   ASSERT_FALSE(db.isOk());
-  EXPECT_EQ(db.status().code(), Status::Code::kUnavailable) << db.status().toString();
+  // Retrying cannot help a misconfigured path: permanent, naming the path.
+  EXPECT_EQ(db.status().code(), Status::Code::kPermanent) << db.status().toString();
+  EXPECT_NE(db.status().message().find(dir.path()), std::string::npos);
 }
 
 TEST(SqliteDatabase, InMemory) {

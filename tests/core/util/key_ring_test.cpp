@@ -24,6 +24,7 @@ TEST(KeyRing, GenerateThenLoad) {
   EXPECT_EQ(created->size(), 2u);
   EXPECT_EQ(modeOf(keys + "/master.key"), 0600u);
   EXPECT_EQ(modeOf(keys + "/lookup.key"), 0600u);
+  EXPECT_EQ(modeOf(keys), 0700u);
 
   auto ring = KeyRing::load(keys);
   ASSERT_TRUE(ring.isOk()) << ring.status().toString();
@@ -45,6 +46,8 @@ TEST(KeyRing, GroupReadableKeyForOwnGroupIsAccepted) {
   std::string keys = dir.file("keys");
   ASSERT_TRUE(KeyRing::generateMissing(keys, 0640, static_cast<long>(::getegid())).isOk());
   EXPECT_EQ(modeOf(keys + "/master.key"), 0640u);
+  // The group must be able to enter the directory it shares.
+  EXPECT_EQ(modeOf(keys), 0750u);
   EXPECT_TRUE(KeyRing::load(keys).isOk());
 }
 
