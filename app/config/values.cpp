@@ -6,16 +6,12 @@
 
 #include <sys/stat.h>
 
+#include "core/util/text.h"
+
 namespace cartrelay::app::config {
 namespace {
 
 using core::Status;
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 // Splits "90s" into 90 and "s"; the number part must be a non-negative integer.
 bool splitNumberUnit(std::string_view text, std::int64_t* number, std::string_view* unit) {
@@ -24,7 +20,7 @@ bool splitNumberUnit(std::string_view text, std::int64_t* number, std::string_vi
   if (i == 0) return false;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + i, *number);
   if (ec != std::errc() || ptr != text.data() + i) return false;
-  *unit = trim(text.substr(i));
+  *unit = core::trimAsciiWhitespace(text.substr(i));
   return true;
 }
 
@@ -73,7 +69,7 @@ Status checkUrl(std::string_view url) {
 }  // namespace
 
 core::Result<std::int64_t> parseInt(std::string_view text) {
-  text = trim(text);
+  text = core::trimAsciiWhitespace(text);
   std::int64_t value = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (text.empty() || ec != std::errc() || ptr != text.data() + text.size()) {
@@ -83,7 +79,7 @@ core::Result<std::int64_t> parseInt(std::string_view text) {
 }
 
 core::Result<bool> parseBool(std::string_view text) {
-  text = trim(text);
+  text = core::trimAsciiWhitespace(text);
   for (std::string_view t : {"true", "yes", "on", "1"}) {
     if (text == t) return true;
   }
@@ -97,7 +93,8 @@ core::Result<std::int64_t> parseDurationMillis(std::string_view text) {
   static constexpr std::string_view kHelp = "must be a duration such as 500ms, 90s, 5m, 1h or 7d";
   std::int64_t n = 0;
   std::string_view unit;
-  if (!splitNumberUnit(trim(text), &n, &unit)) return Status::invalidArgument(std::string(kHelp));
+  if (!splitNumberUnit(core::trimAsciiWhitespace(text), &n, &unit))
+    return Status::invalidArgument(std::string(kHelp));
   std::int64_t factor = 0;
   if (unit == "ms")
     factor = 1;
@@ -120,7 +117,8 @@ core::Result<std::int64_t> parseSizeBytes(std::string_view text) {
   static constexpr std::string_view kHelp = "must be a size such as 1048576, 512KiB or 1MiB";
   std::int64_t n = 0;
   std::string_view unit;
-  if (!splitNumberUnit(trim(text), &n, &unit)) return Status::invalidArgument(std::string(kHelp));
+  if (!splitNumberUnit(core::trimAsciiWhitespace(text), &n, &unit))
+    return Status::invalidArgument(std::string(kHelp));
   std::int64_t factor = 0;
   if (unit.empty() || unit == "B")
     factor = 1;
@@ -139,7 +137,7 @@ core::Result<std::int64_t> parseSizeBytes(std::string_view text) {
 
 core::Result<ListenAddress> parseListen(std::string_view text) {
   static constexpr std::string_view kHelp = "must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080";
-  text = trim(text);
+  text = core::trimAsciiWhitespace(text);
   ListenAddress out;
   std::string_view port_text;
   if (!text.empty() && text.front() == '[') {
@@ -166,7 +164,7 @@ core::Result<ListenAddress> parseListen(std::string_view text) {
 
 core::Result<TimeWindow> parseTimeWindow(std::string_view text) {
   static constexpr std::string_view kHelp = "must be HH:MM-HH:MM, e.g. 08:00-21:00";
-  text = trim(text);
+  text = core::trimAsciiWhitespace(text);
   if (text.size() != 11 || text[2] != ':' || text[5] != '-' || text[8] != ':') {
     return Status::invalidArgument(std::string(kHelp));
   }
@@ -186,7 +184,7 @@ std::vector<std::string> parseList(std::string_view text) {
   std::vector<std::string> items;
   while (!text.empty()) {
     auto comma = text.find(',');
-    std::string_view item = trim(text.substr(0, comma));
+    std::string_view item = core::trimAsciiWhitespace(text.substr(0, comma));
     if (!item.empty()) items.emplace_back(item);
     if (comma == std::string_view::npos) break;
     text.remove_prefix(comma + 1);

@@ -1,19 +1,13 @@
 #include "connectors/whatsapp/signature.h"
 
 #include "core/util/crypto.h"
+#include "core/util/text.h"
 
 namespace cartrelay::whatsapp {
 
 namespace {
 
 constexpr std::string_view kPrefix = "sha256=";
-
-std::string_view trimWhitespace(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
-}
 
 }  // namespace
 
@@ -24,7 +18,7 @@ std::string computeSignatureHeader(std::string_view app_secret, std::string_view
 
 core::Status verifySignature(std::string_view header_value, std::string_view raw_body,
                              std::span<const std::string> app_secrets) {
-  const std::string_view value = trimWhitespace(header_value);
+  const std::string_view value = core::trimAsciiWhitespace(header_value);
   if (value.empty()) return core::Status::unauthenticated("missing X-Hub-Signature-256 header");
 
   // Meta: "X-Hub-Signature-256: sha256=<hex>"; compare against everything after
@@ -38,19 +32,15 @@ core::Status verifySignature(std::string_view header_value, std::string_view raw
     return core::Status::unauthenticated("malformed X-Hub-Signature-256 header");
   }
 
-  bool any_secret = false;
-  bool matched = false;
-  // No early exit, so timing does not reveal which secret matched.
-  for (const std::string& secret : app_secrets) {
-    // An empty key is a valid HMAC key that anyone can use; never accept it.
-    if (secret.empty()) continue;
-    any_secret = true;
-    const std::string expected = core::crypto::hmacSha256(secret, raw_body);
-    matched = core::crypto::constantTimeEquals(expected, *received) || matched;
+  switch (core::crypto::matchHmacSha256(*received, raw_body, app_secrets)) {
+    case core::crypto::MacMatch::kMatch:
+      return core::Status::ok();
+    case core::crypto::MacMatch::kNoUsableSecret:
+      return core::Status::unauthenticated("no WhatsApp app secret configured");
+    case core::crypto::MacMatch::kMismatch:
+      break;
   }
-  if (!any_secret) return core::Status::unauthenticated("no WhatsApp app secret configured");
-  if (!matched) return core::Status::unauthenticated("X-Hub-Signature-256 does not match");
-  return core::Status::ok();
+  return core::Status::unauthenticated("X-Hub-Signature-256 does not match");
 }
 
 }  // namespace cartrelay::whatsapp

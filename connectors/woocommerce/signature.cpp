@@ -2,19 +2,9 @@
 
 #include "core/util/base64.h"
 #include "core/util/crypto.h"
+#include "core/util/text.h"
 
 namespace cartrelay::connectors::woocommerce {
-
-namespace {
-
-std::string_view trimWhitespace(std::string_view s) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = s.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
-}
-
-}  // namespace
 
 std::string computeWebhookSignature(std::string_view secret, std::string_view raw_body) {
   // WC_Webhook::generate_signature(): base64_encode(hash_hmac('sha256', $body, $secret, true)).
@@ -23,7 +13,7 @@ std::string computeWebhookSignature(std::string_view secret, std::string_view ra
 
 core::Status verifyWebhookSignature(std::string_view header_value, std::string_view raw_body,
                                     std::span<const std::string> secrets) {
-  const std::string_view value = trimWhitespace(header_value);
+  const std::string_view value = core::trimAsciiWhitespace(header_value);
   if (value.empty()) return core::Status::unauthenticated("missing X-WC-Webhook-Signature header");
 
   // Bad signature -> 401, never 400 (DESIGN.md "Delivery semantics").
@@ -32,21 +22,15 @@ core::Status verifyWebhookSignature(std::string_view header_value, std::string_v
     return core::Status::unauthenticated("malformed X-WC-Webhook-Signature header");
   }
 
-  bool any_secret = false;
-  bool matched = false;
-  // No early exit, so timing does not reveal which secret matched.
-  for (const std::string& secret : secrets) {
-    // WooCommerce itself signs with an empty key for a webhook without a secret
-    // (test_generate_signature), but such a signature is forgeable by anyone:
-    // refuse it rather than accept unauthenticated data.
-    if (secret.empty()) continue;
-    any_secret = true;
-    const std::string expected = core::crypto::hmacSha256(secret, raw_body);
-    matched = core::crypto::constantTimeEquals(expected, *received) || matched;
+  switch (core::crypto::matchHmacSha256(*received, raw_body, secrets)) {
+    case core::crypto::MacMatch::kMatch:
+      return core::Status::ok();
+    case core::crypto::MacMatch::kNoUsableSecret:
+      return core::Status::unauthenticated("no WooCommerce webhook secret configured");
+    case core::crypto::MacMatch::kMismatch:
+      break;
   }
-  if (!any_secret) return core::Status::unauthenticated("no WooCommerce webhook secret configured");
-  if (!matched) return core::Status::unauthenticated("X-WC-Webhook-Signature does not match");
-  return core::Status::ok();
+  return core::Status::unauthenticated("X-WC-Webhook-Signature does not match");
 }
 
 bool isCreationPing(std::string_view raw_body) {

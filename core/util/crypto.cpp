@@ -34,6 +34,19 @@ bool constantTimeEquals(std::string_view a, std::string_view b) {
   return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+MacMatch matchHmacSha256(std::string_view received_mac, std::string_view body,
+                         std::span<const std::string> secrets) {
+  bool any_secret = false;
+  bool matched = false;
+  for (const std::string& secret : secrets) {
+    if (secret.empty()) continue;
+    any_secret = true;
+    matched = constantTimeEquals(hmacSha256(secret, body), received_mac) || matched;
+  }
+  if (!any_secret) return MacMatch::kNoUsableSecret;
+  return matched ? MacMatch::kMatch : MacMatch::kMismatch;
+}
+
 Result<std::string> randomBytes(std::size_t n) {
   std::string out(n, '\0');
   if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {

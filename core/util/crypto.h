@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,22 @@ std::string hmacSha256(std::string_view key, std::string_view data);
 // Compares in time that depends only on the lengths, never on where the
 // inputs first differ (CRYPTO_memcmp). Use it for every signature/token check.
 bool constantTimeEquals(std::string_view a, std::string_view b);
+
+// How a received webhook MAC compares with HMAC-SHA256(secret, body) under
+// each configured secret (current and, during a rotation, previous).
+enum class MacMatch {
+  kMatch,           // equal under at least one secret
+  kMismatch,        // equal under none
+  kNoUsableSecret,  // every secret was empty
+};
+
+// Checks `received_mac` (raw 32 bytes, already decoded from the header's
+// base64 or hex) against every non-empty secret in constant time per secret
+// and without stopping at the first match, so timing reveals neither the
+// MAC nor which secret matched. Empty secrets are skipped: an empty HMAC key
+// is one anybody can sign with.
+MacMatch matchHmacSha256(std::string_view received_mac, std::string_view body,
+                         std::span<const std::string> secrets);
 
 // n bytes from the OpenSSL CSPRNG. Returns kInternal if the RNG fails.
 Result<std::string> randomBytes(std::size_t n);

@@ -1,5 +1,8 @@
 #include "core/util/crypto.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "core/util/base64.h"
@@ -32,6 +35,23 @@ TEST(Crypto, HexRoundTripAndErrors) {
   EXPECT_EQ(crypto::hexEncode(*raw), "00ff10ab");
   EXPECT_FALSE(crypto::hexDecode("abc").isOk());
   EXPECT_FALSE(crypto::hexDecode("zz").isOk());
+}
+
+TEST(Crypto, MatchHmacSha256AgainstSecretList) {
+  const std::string body = R"({"id":1})";
+  const std::string mac = crypto::hmacSha256("current", body);
+  const std::vector<std::string> rotating = {"current", "previous"};
+  EXPECT_EQ(crypto::matchHmacSha256(mac, body, rotating), crypto::MacMatch::kMatch);
+  const std::vector<std::string> old_first = {"other", "current"};
+  EXPECT_EQ(crypto::matchHmacSha256(mac, body, old_first), crypto::MacMatch::kMatch);
+  const std::vector<std::string> wrong = {"other"};
+  EXPECT_EQ(crypto::matchHmacSha256(mac, body, wrong), crypto::MacMatch::kMismatch);
+  EXPECT_EQ(crypto::matchHmacSha256(mac, body + " ", rotating), crypto::MacMatch::kMismatch);
+  // An empty key is one anybody can sign with: never usable.
+  const std::vector<std::string> empty = {""};
+  EXPECT_EQ(crypto::matchHmacSha256(crypto::hmacSha256("", body), body, empty),
+            crypto::MacMatch::kNoUsableSecret);
+  EXPECT_EQ(crypto::matchHmacSha256(mac, body, {}), crypto::MacMatch::kNoUsableSecret);
 }
 
 TEST(Crypto, RandomBytesDiffer) {

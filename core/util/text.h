@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string_view>
+
+namespace cartrelay::core {
+
+// `s` without leading and trailing ASCII spaces, tabs, CR and LF. Views into
+// the same buffer; never allocates. Non-ASCII whitespace is kept on purpose:
+// it is data, not formatting, in the places we trim (header values, INI values).
+inline std::string_view trimAsciiWhitespace(std::string_view s) {
+  constexpr std::string_view kSpace = " \t\r\n\f\v";
+  const auto first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
+}
+
+}  // namespace cartrelay::core
