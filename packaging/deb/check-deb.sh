@@ -211,6 +211,14 @@ if ((rc == 0)); then
 else
   fail "cartrelay check-config (as cartrelay) exited ${rc}"
 fi
+# The operator runs check-config as root after editing the file; the packaged
+# root:cartrelay 0640 keys must pass for root too.
+if timeout "${CMD_TIMEOUT}" cartrelay check-config --config "${CONFIG}" >"${work}/check-root.log" 2>&1; then
+  pass "cartrelay check-config (as root)"
+else
+  sed 's/^/    | /' "${work}/check-root.log"
+  fail "cartrelay check-config (as root) exited non-zero"
+fi
 if timeout "${CMD_TIMEOUT}" cartrelay keygen --config "${CONFIG}" --group cartrelay >"${work}/keygen.log" 2>&1 &&
   [[ "$(keysum)" == "${keys_before}" ]]; then
   pass "keygen again: exit 0, existing keys unchanged"
