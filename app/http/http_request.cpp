@@ -2,17 +2,12 @@
 
 #include <algorithm>
 
+#include "core/util/url_encoding.h"
+
 namespace cartrelay::app::http {
 namespace {
 
 char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 }  // namespace
 
@@ -54,40 +49,11 @@ std::string_view HttpRequest::pathParam(std::string_view name) const {
   return it == path_params.end() ? std::string_view() : std::string_view(it->second);
 }
 
-std::optional<std::string> percentDecode(std::string_view text, bool plus_as_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (c == '%') {
-      if (text.size() - i < 3) return std::nullopt;
-      int hi = hexValue(text[i + 1]);
-      int lo = hexValue(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>((hi << 4) | lo));
-      i += 2;
-    } else if (c == '+' && plus_as_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
-
 QueryParams parseQuery(std::string_view query) {
   QueryParams params;
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    std::size_t eq = pair.find('=');
-    std::string_view raw_name = pair.substr(0, eq);
-    std::string_view raw_value =
-        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    std::optional<std::string> name = percentDecode(raw_name, true);
-    std::optional<std::string> value = percentDecode(raw_value, true);
+  for (auto [raw_name, raw_value] : core::splitQueryPairs(query)) {
+    std::optional<std::string> name = core::percentDecode(raw_name, true);
+    std::optional<std::string> value = core::percentDecode(raw_value, true);
     params.emplace_back(name ? std::move(*name) : std::string(raw_name),
                         value ? std::move(*value) : std::string(raw_value));
   }

@@ -91,10 +91,6 @@ struct HttpRequest {
   std::string_view pathParam(std::string_view name) const;
 };
 
-// Decodes %XX escapes; with plus_as_space also '+' to ' ' (query strings).
-// Returns nullopt on a malformed escape ("%4", "%zz").
-std::optional<std::string> percentDecode(std::string_view text, bool plus_as_space);
-
 // Splits "a=1&b=&c" into {{"a","1"},{"b",""},{"c",""}}, decoding names and
 // values; a malformed escape is kept literally rather than dropping the pair.
 QueryParams parseQuery(std::string_view query);

@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include "core/util/url_encoding.h"
+
 namespace cartrelay::app::http {
 namespace {
 
@@ -115,7 +117,7 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   std::vector<std::string> segments;
   segments.reserve(raw->size());
   for (std::string_view seg : *raw) {
-    std::optional<std::string> decoded = percentDecode(seg, false);
+    std::optional<std::string> decoded = core::percentDecode(seg, false);
     if (!decoded) return result;
     segments.push_back(std::move(*decoded));
   }

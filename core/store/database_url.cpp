@@ -5,6 +5,8 @@
 #include <charconv>
 #include <optional>
 
+#include "core/util/url_encoding.h"
+
 namespace cartrelay::core::store {
 namespace {
 
@@ -16,36 +18,15 @@ Status invalid(std::string_view what) {
   return Status::invalidArgument(std::string(kPrefix) + std::string(what));
 }
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // Decodes %XX escapes. `field` names the part in the error message; the
 // value itself is never echoed (it may be the password).
 Result<std::string> percentDecode(std::string_view text, std::string_view field) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      return invalid("invalid percent-encoding in the " + std::string(field));
-    }
-    int hi = hexValue(text[i + 1]);
-    int lo = hexValue(text[i + 2]);
-    if (hi < 0 || lo < 0) return invalid("invalid percent-encoding in the " + std::string(field));
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  if (out.find('\0') != std::string::npos) {
+  std::optional<std::string> out = core::percentDecode(text, /*plus_as_space=*/false);
+  if (!out) return invalid("invalid percent-encoding in the " + std::string(field));
+  if (out->find('\0') != std::string::npos) {
     return invalid("the " + std::string(field) + " contains a NUL character");
   }
-  return out;
+  return std::move(*out);
 }
 
 // Encodes everything outside RFC 3986 "unreserved" (plus '/' when allowed).
@@ -154,15 +135,7 @@ Result<DatabaseUrl> parseMySql(std::string_view rest) {
     return invalid("the database name must not contain '/'");
   }
 
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    std::size_t eq = pair.find('=');
-    std::string_view key = pair.substr(0, eq);
-    std::string_view value =
-        eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+  for (auto [key, value] : core::splitQueryPairs(query)) {
     if (key == "socket") {
       CARTRELAY_ASSIGN_OR_RETURN(url.socket, percentDecode(value, "socket path"));
       if (url.socket.empty()) return invalid("empty socket path");

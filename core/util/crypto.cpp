@@ -5,6 +5,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "core/util/text.h"
+
 namespace cartrelay::core::crypto {
 
 std::string sha256(std::string_view data) {
@@ -66,22 +68,13 @@ std::string hexEncode(std::string_view bytes) {
   return out;
 }
 
-namespace {
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-}  // namespace
-
 Result<std::string> hexDecode(std::string_view hex) {
   if (hex.size() % 2 != 0) return Status::invalidArgument("hex string has odd length");
   std::string out;
   out.reserve(hex.size() / 2);
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    int hi = hexValue(hex[i]);
-    int lo = hexValue(hex[i + 1]);
+    int hi = hexDigitValue(hex[i]);
+    int lo = hexDigitValue(hex[i + 1]);
     if (hi < 0 || lo < 0) return Status::invalidArgument("not a hex string");
     out.push_back(static_cast<char>((hi << 4) | lo));
   }

@@ -19,16 +19,6 @@ TEST(HeadersTest, LookupIgnoresCase) {
   EXPECT_TRUE(h.empty());
 }
 
-TEST(PercentDecodeTest, DecodesAndRejectsMalformed) {
-  EXPECT_EQ(percentDecode("a%20b%2Fc", false), "a b/c");
-  EXPECT_EQ(percentDecode("a+b", false), "a+b");
-  EXPECT_EQ(percentDecode("a+b", true), "a b");
-  EXPECT_EQ(percentDecode("%e2%82%ac", false), "\xe2\x82\xac");
-  EXPECT_FALSE(percentDecode("%", false).has_value());
-  EXPECT_FALSE(percentDecode("%4", false).has_value());
-  EXPECT_FALSE(percentDecode("abc%zz", false).has_value());
-}
-
 TEST(ParseQueryTest, SplitsAndDecodes) {
   QueryParams p = parseQuery("a=1&b=two+words&c&&d=%41%42&a=2&bad=%zz");
   ASSERT_EQ(p.size(), 6u);

@@ -1,0 +1,42 @@
+#include "core/util/url_encoding.h"
+
+#include "core/util/text.h"
+
+namespace cartrelay::core {
+
+std::optional<std::string> percentDecode(std::string_view text, bool plus_as_space) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '%') {
+      if (text.size() - i < 3) return std::nullopt;
+      int hi = hexDigitValue(text[i + 1]);
+      int lo = hexDigitValue(text[i + 2]);
+      if (hi < 0 || lo < 0) return std::nullopt;
+      out.push_back(static_cast<char>((hi << 4) | lo));
+      i += 2;
+    } else if (c == '+' && plus_as_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string_view, std::string_view>> splitQueryPairs(std::string_view query) {
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view piece = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (piece.empty()) continue;
+    std::size_t eq = piece.find('=');
+    pairs.emplace_back(piece.substr(0, eq),
+                       eq == std::string_view::npos ? std::string_view() : piece.substr(eq + 1));
+  }
+  return pairs;
+}
+
+}  // namespace cartrelay::core

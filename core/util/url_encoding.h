@@ -1,0 +1,22 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cartrelay::core {
+
+// RFC 3986 percent-decoding of one URL component. With plus_as_space, '+'
+// also becomes ' ' (query strings and HTML form bodies). Returns nullopt on a
+// malformed escape ("%4", "%zz"); the result may contain any byte, NUL
+// included, so callers that need text check for that themselves.
+std::optional<std::string> percentDecode(std::string_view text, bool plus_as_space);
+
+// Splits "a=1&b&&c=" into the still-encoded pairs {"a","1"}, {"b",""},
+// {"c",""}: empty pieces are skipped, a piece without '=' has an empty
+// value. The views point into `query`.
+std::vector<std::pair<std::string_view, std::string_view>> splitQueryPairs(std::string_view query);
+
+}  // namespace cartrelay::core
