@@ -120,13 +120,7 @@ Result<UpsertResult> CartRepo::upsert(soci::session& s, const model::Cart& in) c
     return Status::invalidArgument("carts: missing platform cart id");
   return detail::guarded("carts.upsert", [&]() -> Result<UpsertResult> {
     const Backend backend = detail::backendOf(s);
-    if (!detail::rowExists(s, "shops", in.shop_id)) {
-      return Status::invalidArgument("carts: unknown shop id " + std::to_string(in.shop_id));
-    }
-    if (in.customer_id && !detail::rowExists(s, "customers", *in.customer_id)) {
-      return Status::invalidArgument("carts: unknown customer id " +
-                                     std::to_string(*in.customer_id));
-    }
+    CARTRELAY_RETURN_IF_ERROR(detail::checkShopAndCustomer(s, "carts", in.shop_id, in.customer_id));
     const std::int64_t now = clock_.nowMillis();
     std::int64_t shop_id = in.shop_id;
     std::string platform_id = in.platform_cart_id;

@@ -113,13 +113,8 @@ Result<UpsertResult> OrderRepo::upsert(soci::session& s, const model::Order& in)
   }
   return detail::guarded("orders.upsert", [&]() -> Result<UpsertResult> {
     const Backend backend = detail::backendOf(s);
-    if (!detail::rowExists(s, "shops", in.shop_id)) {
-      return Status::invalidArgument("orders: unknown shop id " + std::to_string(in.shop_id));
-    }
-    if (in.customer_id && !detail::rowExists(s, "customers", *in.customer_id)) {
-      return Status::invalidArgument("orders: unknown customer id " +
-                                     std::to_string(*in.customer_id));
-    }
+    CARTRELAY_RETURN_IF_ERROR(
+        detail::checkShopAndCustomer(s, "orders", in.shop_id, in.customer_id));
     const std::int64_t now = clock_.nowMillis();
     std::int64_t shop_id = in.shop_id;
     std::string platform_id = in.platform_order_id;

@@ -105,4 +105,17 @@ bool rowExists(soci::session& s, const char* table, std::int64_t id) {
   return count > 0;
 }
 
+Status checkShopAndCustomer(soci::session& s, std::string_view what, std::int64_t shop_id,
+                            const std::optional<std::int64_t>& customer_id) {
+  if (!rowExists(s, "shops", shop_id)) {
+    return Status::invalidArgument(std::string(what) + ": unknown shop id " +
+                                   std::to_string(shop_id));
+  }
+  if (customer_id && !rowExists(s, "customers", *customer_id)) {
+    return Status::invalidArgument(std::string(what) + ": unknown customer id " +
+                                   std::to_string(*customer_id));
+  }
+  return Status::ok();
+}
+
 }  // namespace cartrelay::core::store::detail

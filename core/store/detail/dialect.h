@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -59,5 +60,11 @@ namespace cartrelay::core::store::detail {
 
 // True when `table` (a compile-time constant) has a row with this id.
 bool rowExists(soci::session& s, const char* table, std::int64_t id);
+
+// The references every cart and order carries: its shop must exist, and its
+// customer too when it has one. kInvalidArgument "<what>: unknown shop id N"
+// (or customer id) otherwise. Runs inside the caller's transaction.
+Status checkShopAndCustomer(soci::session& s, std::string_view what, std::int64_t shop_id,
+                            const std::optional<std::int64_t>& customer_id);
 
 }  // namespace cartrelay::core::store::detail
