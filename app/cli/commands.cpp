@@ -36,10 +36,15 @@ int runCommand(const std::string& config_path) {
 int checkConfigCommand(const std::string& config_path) {
   config::LoadResult result = config::loadConfigFile(config_path);
   if (result.config) {
-    // The daemon refuses to start without safe keys, so a configuration whose
-    // keys are missing or exposed is not a working configuration.
+    // Exposed or corrupt keys make the configuration unusable: an error.
+    // Keys not generated yet are a deployment step still to do (keygen), not
+    // a configuration mistake, so they only warn; `run` refuses them.
     auto keys = core::KeyRing::load(result.config->daemon.key_dir);
-    if (!keys.isOk()) result.errors.push_back({"daemon.key_dir", keys.status().message()});
+    if (keys.status().code() == core::Status::Code::kNotFound) {
+      std::cerr << "warning: daemon.key_dir: " << keys.status().message() << "\n";
+    } else if (!keys.isOk()) {
+      result.errors.push_back({"daemon.key_dir", keys.status().message()});
+    }
   }
   for (const auto& error : result.errors) std::cerr << error.toString() << "\n";
   if (!result.errors.empty()) {
