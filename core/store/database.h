@@ -124,6 +124,11 @@ class Database {
   virtual void discardSession(soci::session& s) noexcept = 0;
 
  private:
+  // The body of querySession/queryTransaction: runs fn through timed() and
+  // moves its value out.
+  template <typename Fn>
+  auto queryWith(Fn&& fn, bool transaction) -> std::invoke_result_t<Fn&, soci::session&>;
+
   Status timed(const SessionFn& fn, bool transaction);
   void noteOutcome(const Status& status);
 
@@ -147,33 +152,29 @@ struct ResultValue<Result<T>> {
 }  // namespace detail
 
 template <typename Fn>
-auto Database::querySession(Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
+auto Database::queryWith(Fn&& fn, bool transaction) -> std::invoke_result_t<Fn&, soci::session&> {
   using R = std::invoke_result_t<Fn&, soci::session&>;
   static_assert(detail::IsResult<R>::value, "fn must return Result<T>");
   std::optional<typename detail::ResultValue<R>::type> out;
-  Status status = withSession([&](soci::session& s) -> Status {
+  SessionFn capture = [&](soci::session& s) -> Status {
     R r = fn(s);
     if (!r.isOk()) return r.status();
     out.emplace(std::move(r).value());
     return Status::ok();
-  });
+  };
+  Status status = transaction ? withTransaction(capture) : withSession(capture);
   if (!status.isOk()) return status;
   return std::move(*out);
 }
 
 template <typename Fn>
+auto Database::querySession(Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
+  return queryWith(std::forward<Fn>(fn), /*transaction=*/false);
+}
+
+template <typename Fn>
 auto Database::queryTransaction(Fn&& fn) -> std::invoke_result_t<Fn&, soci::session&> {
-  using R = std::invoke_result_t<Fn&, soci::session&>;
-  static_assert(detail::IsResult<R>::value, "fn must return Result<T>");
-  std::optional<typename detail::ResultValue<R>::type> out;
-  Status status = withTransaction([&](soci::session& s) -> Status {
-    R r = fn(s);
-    if (!r.isOk()) return r.status();
-    out.emplace(std::move(r).value());
-    return Status::ok();
-  });
-  if (!status.isOk()) return status;
-  return std::move(*out);
+  return queryWith(std::forward<Fn>(fn), /*transaction=*/true);
 }
 
 }  // namespace cartrelay::core::store
