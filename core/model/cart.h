@@ -51,6 +51,9 @@ struct Cart {
   std::int64_t id = 0;  // store id, 0 before the first upsert
   std::int64_t shop_id = 0;
   std::string platform_cart_id;  // unique per shop
+  // Shopify's cart_token (orders and checkouts/delete refer to it); empty
+  // elsewhere.
+  std::string cart_token;
   std::optional<std::int64_t> customer_id;
   Money total;
   std::string recovery_url;  // bearer link to the checkout: stored encrypted
