@@ -34,7 +34,32 @@ Metrics::Metrics(std::string_view version)
       store_duration_(&prometheus::BuildHistogram()
                            .Name("cartrelay_store_operation_duration_seconds")
                            .Help("Duration of store sessions and transactions")
-                           .Register(*registry_)) {
+                           .Register(*registry_)),
+      webhooks_(&prometheus::BuildCounter()
+                     .Name("cartrelay_webhooks_total")
+                     .Help("Shop webhooks received, by platform, shop and outcome")
+                     .Register(*registry_)),
+      inbox_events_(&prometheus::BuildCounter()
+                         .Name("cartrelay_inbox_events_total")
+                         .Help("Inbox events processed, by platform and outcome")
+                         .Register(*registry_)),
+      inbox_backlog_(&prometheus::BuildGauge()
+                          .Name("cartrelay_inbox_backlog")
+                          .Help("Inbox events received but not processed yet")
+                          .Register(*registry_)
+                          .Add({})),
+      poll_runs_(&prometheus::BuildCounter()
+                      .Name("cartrelay_poll_runs_total")
+                      .Help("Shop API polls, by shop, resource and outcome")
+                      .Register(*registry_)),
+      poll_success_time_(&prometheus::BuildGauge()
+                              .Name("cartrelay_poll_last_success_timestamp_seconds")
+                              .Help("When the shop's last poll round succeeded (Unix seconds)")
+                              .Register(*registry_)),
+      subscription_healthy_(&prometheus::BuildGauge()
+                                 .Name("cartrelay_shop_subscription_healthy")
+                                 .Help("1 when the shop's webhook subscriptions are all active")
+                                 .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cartrelay_build_info")
       .Help("Build information; the value is always 1")
@@ -59,6 +84,39 @@ void Metrics::observeStoreOperation(std::string_view backend, bool ok, double se
   store_duration_
       ->Add({{"backend", std::string(backend)}, {"result", ok ? "ok" : "error"}}, latencyBuckets())
       .Observe(seconds);
+}
+
+void Metrics::countWebhook(std::string_view platform, std::string_view shop,
+                           std::string_view outcome) {
+  webhooks_
+      ->Add({{"platform", std::string(platform)},
+             {"shop", std::string(shop)},
+             {"outcome", std::string(outcome)}})
+      .Increment();
+}
+
+void Metrics::countInboxEvent(std::string_view platform, std::string_view outcome) {
+  inbox_events_->Add({{"platform", std::string(platform)}, {"outcome", std::string(outcome)}})
+      .Increment();
+}
+
+void Metrics::setInboxBacklog(double events) { inbox_backlog_->Set(events); }
+
+void Metrics::countPollRun(std::string_view shop, std::string_view resource,
+                           std::string_view outcome) {
+  poll_runs_
+      ->Add({{"shop", std::string(shop)},
+             {"resource", std::string(resource)},
+             {"outcome", std::string(outcome)}})
+      .Increment();
+}
+
+void Metrics::setPollSuccessTime(std::string_view shop, double epoch_seconds) {
+  poll_success_time_->Add({{"shop", std::string(shop)}}).Set(epoch_seconds);
+}
+
+void Metrics::setSubscriptionHealthy(std::string_view shop, bool healthy) {
+  subscription_healthy_->Add({{"shop", std::string(shop)}}).Set(healthy ? 1 : 0);
 }
 
 std::string Metrics::render() const {

@@ -24,6 +24,15 @@ namespace cartrelay::core::metrics {
 //   cartrelay_http_request_duration_seconds{route}            histogram
 //   cartrelay_store_operation_duration_seconds{backend,result} histogram (result = ok|error)
 //   cartrelay_build_info{version}                              gauge, always 1
+//   cartrelay_webhooks_total{platform,shop,outcome}            counter
+//       outcome = accepted|duplicate|unauthorized|malformed|too_large|
+//                 unavailable|ignored_topic|ping
+//   cartrelay_inbox_events_total{platform,outcome}             counter
+//       outcome = done|duplicate|quarantined|retry
+//   cartrelay_inbox_backlog                                    gauge, events not yet processed
+//   cartrelay_poll_runs_total{shop,resource,outcome}           counter (outcome =
+//   ok|error|throttled) cartrelay_poll_last_success_timestamp_seconds{shop}        gauge
+//   cartrelay_shop_subscription_healthy{shop}                  gauge, 1 healthy / 0 not
 //
 // `route` is the route pattern ("/webhooks/shopify/{shop}"), never the raw
 // path, so label cardinality stays bounded and no shop data leaks.
@@ -42,6 +51,12 @@ class Metrics {
   void observeHttpRequest(std::string_view route, std::string_view method, int status,
                           double seconds);
   void observeStoreOperation(std::string_view backend, bool ok, double seconds);
+  void countWebhook(std::string_view platform, std::string_view shop, std::string_view outcome);
+  void countInboxEvent(std::string_view platform, std::string_view outcome);
+  void setInboxBacklog(double events);
+  void countPollRun(std::string_view shop, std::string_view resource, std::string_view outcome);
+  void setPollSuccessTime(std::string_view shop, double epoch_seconds);
+  void setSubscriptionHealthy(std::string_view shop, bool healthy);
 
   // Prometheus text exposition format 0.0.4 of everything registered.
   std::string render() const;
@@ -51,6 +66,12 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* http_requests_;
   prometheus::Family<prometheus::Histogram>* http_duration_;
   prometheus::Family<prometheus::Histogram>* store_duration_;
+  prometheus::Family<prometheus::Counter>* webhooks_;
+  prometheus::Family<prometheus::Counter>* inbox_events_;
+  prometheus::Gauge* inbox_backlog_;
+  prometheus::Family<prometheus::Counter>* poll_runs_;
+  prometheus::Family<prometheus::Gauge>* poll_success_time_;
+  prometheus::Family<prometheus::Gauge>* subscription_healthy_;
 };
 
 }  // namespace cartrelay::core::metrics

@@ -71,7 +71,10 @@ enum class DeletionKind { kCart, kOrder, kCustomer };
 // The platform deleted something (checkouts/delete, orders/delete, ...).
 struct Deletion {
   DeletionKind kind = DeletionKind::kCart;
-  std::string platform_id;
+  std::string platform_id;  // may be empty for kCart when cart_token is set
+  // kCart: Shopify checkouts/delete names the cart token, not the checkout
+  // token; the applier matches on it when platform_id is empty.
+  std::string cart_token;
   std::int64_t deleted_at_ms = 0;  // 0 = when processed
 
   bool operator==(const Deletion&) const = default;
