@@ -44,6 +44,10 @@ struct ShopConfig {
   std::string timezone;
   std::int64_t poll_interval_ms = 0;
   int backfill_days = 0;
+  std::string api_version;         // Shopify Admin API version, "2026-07"
+  std::string admin_api_url;       // Shopify: empty = https://<shop_domain>
+  std::string consent_meta_key;    // WooCommerce: meta key of the WhatsApp opt-in
+  std::string cart_webhook_token;  // empty = /webhooks/cart/<shop>/... disabled
 };
 
 struct WhatsAppConfig {
@@ -69,6 +73,7 @@ struct ComplianceConfig {
   std::vector<std::string> opt_out_keywords;
   std::string iys;  // "off" | "api"
   std::int64_t retention_inbox_ms = 0;
+  std::int64_t retention_inbox_quarantined_ms = 0;
 };
 
 struct TemplateConfig {

@@ -193,6 +193,13 @@ void buildTyped(Builder& b, AppConfig& c) {
     shop.timezone = b.text(s, "timezone");
     shop.poll_interval_ms = b.durationMs(s, "poll_interval");
     shop.backfill_days = static_cast<int>(b.number(s, "backfill_days"));
+    shop.api_version = b.text(s, "api_version");
+    shop.admin_api_url = b.text(s, "admin_api_url");
+    shop.consent_meta_key = b.text(s, "consent_meta_key");
+    shop.cart_webhook_token = b.secret(s, "cart_webhook_token");
+    if (!shop.cart_webhook_token.empty() && shop.cart_webhook_token.size() < 32) {
+      b.report(s + ".cart_webhook_token", "must be at least 32 characters");
+    }
     if (shop.platform == "shopify" && shop.shop_domain.empty()) {
       b.report(s + ".shop_domain", "required for platform = shopify");
     }
@@ -235,6 +242,7 @@ void buildTyped(Builder& b, AppConfig& c) {
   c.compliance.opt_out_keywords = parseList(b.text(p, "opt_out_keywords"));
   c.compliance.iys = b.text(p, "iys");
   c.compliance.retention_inbox_ms = b.durationMs(p, "retention.inbox");
+  c.compliance.retention_inbox_quarantined_ms = b.durationMs(p, "retention.inbox_quarantined");
 
   for (const std::string& name : b.namesWithPrefix("template.")) {
     const std::string s = "template." + name;

@@ -79,10 +79,20 @@ constexpr std::array kSchema = {
             "The shop's currency (ISO 4217)."},
     KeySpec{"shop.*", "timezone", T::kTimezone, "Europe/Istanbul", false, 0, 0, "",
             "The shop's time zone (quiet hours fall back to it, reports use it)."},
-    KeySpec{"shop.*", "poll_interval", T::kDuration, "5m", false, 1 * kMinute, 1 * kDay, "",
+    KeySpec{"shop.*", "poll_interval", T::kDuration, "5m", false, 5 * kSecond, 1 * kDay, "",
             "How often the platform's API is polled for what webhooks missed."},
-    KeySpec{"shop.*", "backfill_days", T::kInt, "7", false, 0, 365, "",
+    KeySpec{"shop.*", "backfill_days", T::kInt, "90", false, 0, 365, "",
             "How far back the first poll reaches."},
+    KeySpec{"shop.*", "api_version", T::kString, "2026-07", false, 0, 0, "",
+            "Shopify only: the pinned Admin API version (YYYY-MM)."},
+    KeySpec{"shop.*", "admin_api_url", T::kUrl, "", false, 0, 0, "",
+            "Shopify only: Admin API base URL; empty means https://<shop_domain>."},
+    KeySpec{"shop.*", "consent_meta_key", T::kString, "", false, 0, 0, "",
+            "WooCommerce only: order/customer meta key that records the shopper's WhatsApp "
+            "opt-in (evidence for the consent ledger)."},
+    KeySpec{"shop.*", "cart_webhook_token", T::kSecret, "", false, 0, 0, "",
+            "Token in the URL /webhooks/cart/<shop>/<token> for abandoned-cart plugins that "
+            "cannot sign (CartFlows); at least 32 characters; empty disables the route."},
 
     // [whatsapp]
     KeySpec{"whatsapp", "mode", T::kEnum, "sandbox", false, 0, 0, "sandbox|live",
@@ -128,6 +138,9 @@ constexpr std::array kSchema = {
             "Check and register consents with IYS (api) or not (off)."},
     KeySpec{"compliance", "retention.inbox", T::kDuration, "7d", false, 1 * kHour, 365 * kDay, "",
             "Raw webhook bodies are deleted this long after they were processed."},
+    KeySpec{"compliance", "retention.inbox_quarantined", T::kDuration, "30d", false, 1 * kHour,
+            365 * kDay, "",
+            "Quarantined webhook bodies are kept this long for an operator to retry them."},
 
     // [template.NAME]
     KeySpec{"template.*", "meta_name", T::kString, "", true, 0, 0, "",
