@@ -6,13 +6,18 @@
 #include "app/http/ops_handlers.h"
 #include "app/http/router.h"
 #include "app/http/server.h"
+#include "app/http/webhook_handlers.h"
+#include "app/inbox_routing.h"
 #include "app/signals.h"
 #include "app/store_health.h"
 #include "app/store_options.h"
 #include "app/version.h"
+#include "core/inbox/inbox_processor.h"
+#include "core/inbox/inbox_writer.h"
 #include "core/metrics/metrics.h"
 #include "core/store/database.h"
 #include "core/store/migrations.h"
+#include "core/store/shop_repo.h"
 #include "core/util/key_ring.h"
 #include "core/util/log.h"
 
@@ -36,6 +41,30 @@ int waitForStopSignal() {
     }
     return sig;
   }
+}
+
+// Registers every configured shop so rows can reference a stable id.
+core::Result<std::map<std::string, std::int64_t, std::less<>>> ensureShops(
+    const config::AppConfig& config, core::store::Database& database, const core::Clock& clock) {
+  core::store::ShopRepo shops(clock);
+  return database.queryTransaction(
+      [&](soci::session& s) -> core::Result<std::map<std::string, std::int64_t, std::less<>>> {
+        std::map<std::string, std::int64_t, std::less<>> ids;
+        for (const config::ShopConfig& shop : config.shops) {
+          auto platform = core::model::parsePlatform(shop.platform);
+          if (!platform) return core::Status::invalidArgument("unknown platform " + shop.platform);
+          CARTRELAY_ASSIGN_OR_RETURN(std::int64_t id, shops.ensure(s, shop.name, *platform));
+          ids.emplace(shop.name, id);
+        }
+        return ids;
+      });
+}
+
+core::inbox::InboxProcessor::Options processorOptions(const config::AppConfig& config) {
+  core::inbox::InboxProcessor::Options options;
+  options.keep_processed_ms = config.compliance.retention_inbox_ms;
+  options.keep_quarantined_ms = config.compliance.retention_inbox_quarantined_ms;
+  return options;
 }
 
 }  // namespace
@@ -65,6 +94,23 @@ int runDaemon(const config::AppConfig& config) {
     return 1;
   }
 
+  core::SystemClock clock;
+  auto shop_ids = ensureShops(config, *database, clock);
+  if (!shop_ids.isOk()) {
+    log::error("daemon.shops_failed").status(shop_ids.status());
+    return 1;
+  }
+
+  // Intake and processing: webhooks are committed by the writer (group
+  // commit) and worked off by the processor, which the writer wakes.
+  core::store::InboxRepo inbox_repo(*keys, clock);
+  auto processor = std::make_unique<core::inbox::InboxProcessor>(
+      *database, *keys, clock, makeInboxRouter(config), &metrics, processorOptions(config));
+  auto writer = std::make_unique<core::inbox::InboxWriter>(*database, inbox_repo,
+                                                           core::inbox::InboxWriter::Options{},
+                                                           [p = processor.get()] { p->notify(); });
+  processor->start();
+
   auto store_health =
       std::make_unique<StoreHealth>([&database] { return database->ping(); }, kStoreProbeInterval);
 
@@ -73,6 +119,14 @@ int runDaemon(const config::AppConfig& config) {
                                              core::Status s = store_health->current();
                                              return s.isOk() ? s : s.withContext("store");
                                            }});
+
+  http::WebhookDeps webhook_deps;
+  webhook_deps.config = &config;
+  webhook_deps.shop_ids = *shop_ids;
+  webhook_deps.writer = writer.get();
+  webhook_deps.metrics = &metrics;
+  webhook_deps.clock = &clock;
+  http::addWebhookRoutes(router, std::move(webhook_deps));
 
   http::HttpServerOptions http_options;
   http_options.listen = config.daemon.listen.host + ":" + std::to_string(config.daemon.listen.port);
@@ -95,10 +149,15 @@ int runDaemon(const config::AppConfig& config) {
   int sig = waitForStopSignal();
   log::info("daemon.stopping").kv("signal", sig == SIGTERM ? "TERM" : "INT");
 
-  // Reverse start order: no new requests, finish in-flight ones, then the
-  // prober, then the store.
+  // Reverse start order: no new requests, finish in-flight ones (each waits
+  // for its inbox commit), then the writer, the processor, the prober and
+  // the store.
   server->stop();
   server.reset();
+  writer->stop();
+  writer.reset();
+  processor->stop();
+  processor.reset();
   store_health.reset();
   database.reset();
   log::info("daemon.stopped");

@@ -1,0 +1,53 @@
+#include "app/inbox_routing.h"
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "connectors/shopify/event_mapper.h"
+#include "connectors/woocommerce/event_mapper.h"
+
+namespace cartrelay::app {
+namespace {
+
+struct ShopRoute {
+  std::string platform;
+  core::ports::MappingContext context;
+};
+
+}  // namespace
+
+core::inbox::InboxProcessor::Router makeInboxRouter(const config::AppConfig& config) {
+  static const connectors::shopify::ShopifyEventMapper kShopify;
+  static const connectors::woocommerce::WooCommerceEventMapper kWooCommerce;
+
+  auto shops = std::make_shared<std::map<std::string, ShopRoute, std::less<>>>();
+  for (const config::ShopConfig& shop : config.shops) {
+    ShopRoute route;
+    route.platform = shop.platform;
+    route.context.country = shop.country;
+    route.context.currency = shop.currency;
+    route.context.consent_meta_key = shop.consent_meta_key;
+    shops->emplace(shop.name, std::move(route));
+  }
+
+  return [shops](const core::model::InboxEvent& event)
+             -> core::Result<core::inbox::InboxProcessor::Route> {
+    auto it = shops->find(event.source);
+    if (it == shops->end()) {
+      return core::Status::invalidArgument("shop '" + event.source + "' is not configured");
+    }
+    if (event.platform != it->second.platform) {
+      return core::Status::invalidArgument("event platform " + event.platform +
+                                           " does not match shop platform " + it->second.platform);
+    }
+    core::inbox::InboxProcessor::Route route;
+    route.context = it->second.context;
+    route.mapper = event.platform == "shopify"
+                       ? static_cast<const core::ports::EventMapper*>(&kShopify)
+                       : static_cast<const core::ports::EventMapper*>(&kWooCommerce);
+    return route;
+  };
+}
+
+}  // namespace cartrelay::app
