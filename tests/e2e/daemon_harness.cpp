@@ -36,6 +36,9 @@ bool DaemonHarness::start(std::string* why) {
     *why = "keygen failed: " + keys.output;
     return false;
   }
+  // A restart appends to the same log: only look at what this run wrote.
+  const std::size_t log_offset = process_ ? process_->output().size() : 0;
+  process_.reset();
   process_ = std::make_unique<ChildProcess>(
       std::vector<std::string>{CARTRELAY_BINARY, "run", "--config", configPath()},
       dir_.file("daemon.log"));
@@ -44,6 +47,7 @@ bool DaemonHarness::start(std::string* why) {
       [&] {
         std::smatch m;
         std::string log = process_->output();
+        log = log.size() > log_offset ? log.substr(log_offset) : std::string();
         if (!std::regex_search(log, m, kReady)) return !process_->running();
         port_ = std::stoi(m[1].str());
         return true;

@@ -30,6 +30,8 @@ class DaemonHarness {
 
   // keygen + run; returns false (with the log in `why`) if the daemon did not
   // report ready within 30 s.
+  // May be called again once the daemon has exited: a restart on the same
+  // directory (the old process is reaped, SIGKILLed if still running).
   bool start(std::string* why);
   ChildProcess& process() { return *process_; }
   int port() const { return port_; }
