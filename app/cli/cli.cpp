@@ -1,5 +1,7 @@
 #include "app/cli/cli.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <iostream>
@@ -9,6 +11,8 @@
 #include <boost/program_options.hpp>
 
 #include "app/cli/commands.h"
+#include "app/cli/inspect_commands.h"
+#include "app/cli/replay_command.h"
 
 namespace cartrelay::app::cli {
 namespace {
@@ -18,10 +22,17 @@ namespace po = boost::program_options;
 constexpr int kUsageError = 2;
 
 struct Command {
+  // One word ("run") or a group and a verb ("inbox list").
   const char* name;
   const char* summary;
-  // Adds command-specific options to the description.
+  // Arguments for the usage line after the name, e.g. "ID"; may be null.
+  const char* synopsis;
+  // More help after the summary (what is shown, caveats); may be null.
+  const char* details;
+  // Adds command-specific options to the description shown by --help.
   std::function<void(po::options_description&)> options;
+  // Positional arguments: their hidden options and their order; may be null.
+  std::function<void(po::options_description&, po::positional_options_description&)> positional;
   std::function<int(const po::variables_map&)> run;
 };
 
@@ -31,26 +42,137 @@ std::string optionOr(const po::variables_map& vm, const char* name) {
   return vm.count(name) ? vm[name].as<std::string>() : std::string();
 }
 
+// Number of words in a command name.
+int wordsOf(const Command& command) {
+  return 1 +
+         static_cast<int>(std::count(command.name, command.name + std::strlen(command.name), ' '));
+}
+
+// --shop, --after, --limit and --json, as every list command takes them.
+void addListOptions(po::options_description& d) {
+  d.add_options()("shop", po::value<std::string>(), "only this shop (its [shop.NAME])")(
+      "after", po::value<std::int64_t>()->default_value(0),
+      "only ids greater than this (to page: the last id shown)")(
+      "limit", po::value<int>()->default_value(100), "at most this many, 1..10000")(
+      "json", po::bool_switch(), "print a JSON array instead of a table");
+}
+
+ListOptions listOptionsOf(const po::variables_map& vm) {
+  ListOptions o;
+  o.config_path = configOf(vm);
+  o.shop = optionOr(vm, "shop");
+  o.state = optionOr(vm, "state");
+  o.after_id = vm["after"].as<std::int64_t>();
+  o.limit = vm["limit"].as<int>();
+  o.json = vm["json"].as<bool>();
+  return o;
+}
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> kCommands = {
-      {"run", "run the daemon in the foreground (stop with SIGTERM)", nullptr,
-       [](const po::variables_map& vm) { return runCommand(configOf(vm)); }},
+      {"run", "run the daemon in the foreground (stop with SIGTERM)", nullptr, nullptr, nullptr,
+       nullptr, [](const po::variables_map& vm) { return runCommand(configOf(vm)); }},
       {"check-config", "validate the configuration; prints each problem as section.key: message",
-       nullptr, [](const po::variables_map& vm) { return checkConfigCommand(configOf(vm)); }},
-      {"migrate", "apply missing database schema migrations", nullptr,
+       nullptr, nullptr, nullptr, nullptr,
+       [](const po::variables_map& vm) { return checkConfigCommand(configOf(vm)); }},
+      {"migrate", "apply missing database schema migrations", nullptr, nullptr, nullptr, nullptr,
        [](const po::variables_map& vm) { return migrateCommand(configOf(vm)); }},
-      {"keygen", "create missing key files (never overwrites existing keys)",
+      {"keygen", "create missing key files (never overwrites existing keys)", nullptr, nullptr,
        [](po::options_description& d) {
          d.add_options()("key-dir", po::value<std::string>(),
                          "key directory (default: daemon.key_dir from the configuration)")(
              "group", po::value<std::string>(),
              "group allowed to read the keys (mode 0640); default: owner only (0600)");
        },
+       nullptr,
        [](const po::variables_map& vm) {
          return keygenCommand(configOf(vm), optionOr(vm, "key-dir"), optionOr(vm, "group"));
        }},
-      {"version", "print the version", nullptr,
+      {"version", "print the version", nullptr, nullptr, nullptr, nullptr,
        [](const po::variables_map&) { return versionCommand(); }},
+      {"replay", "sign payload files with a shop's secret and POST them to the daemon",
+       "--shop NAME [--topic T] [--url URL] [--delivery-id ID] FILE...",
+       "Each FILE is sent byte for byte, signed with the shop's webhook_secret and with\n"
+       "the headers its platform sends, to <url>/webhooks/<platform>/<shop>. Without\n"
+       "--topic the topic comes from the file name: Shopify orders_create.json ->\n"
+       "orders/create (the '_' before the verb becomes '/'), WooCommerce\n"
+       "order_created.json -> order.created. Prints: file, HTTP status, topic,\n"
+       "delivery id. Exit 0 when every file got a 2xx answer, 1 otherwise.",
+       [](po::options_description& d) {
+         d.add_options()("shop", po::value<std::string>(), "the [shop.NAME] whose secret signs")(
+             "topic", po::value<std::string>(), "topic for every FILE (default: from its name)")(
+             "url", po::value<std::string>(),
+             "daemon base URL: http://127.0.0.1:PORT or https://... (default: "
+             "http://<daemon.listen>)")(
+             "delivery-id", po::value<std::string>(),
+             "delivery id to send, one FILE only (default: a fresh UUID per file)");
+       },
+       [](po::options_description& hidden, po::positional_options_description& pos) {
+         hidden.add_options()("file", po::value<std::vector<std::string>>());
+         pos.add("file", -1);
+       },
+       [](const po::variables_map& vm) {
+         ReplayOptions o;
+         o.config_path = configOf(vm);
+         o.shop = optionOr(vm, "shop");
+         o.topic = optionOr(vm, "topic");
+         o.url = optionOr(vm, "url");
+         o.delivery_id = optionOr(vm, "delivery-id");
+         if (vm.count("file")) o.files = vm["file"].as<std::vector<std::string>>();
+         return replayCommand(o);
+       }},
+      {"inbox list", "what arrived (webhooks, polls) and how it was processed",
+       "[--state S] [--shop NAME] [--after ID] [--limit N] [--json]",
+       "Shows id, shop, platform, topic, delivery id, received time (UTC), state,\n"
+       "attempts and reason, oldest first; never the payload.",
+       [](po::options_description& d) {
+         d.add_options()("state", po::value<std::string>(),
+                         "received | done | duplicate | quarantined");
+         addListOptions(d);
+       },
+       nullptr, [](const po::variables_map& vm) { return inboxListCommand(listOptionsOf(vm)); }},
+      {"inbox retry", "process a quarantined inbox event again", "ID",
+       "Moves the event back to `received`; the daemon picks it up on its next pass.", nullptr,
+       [](po::options_description& hidden, po::positional_options_description& pos) {
+         hidden.add_options()("id", po::value<std::string>());
+         pos.add("id", 1);
+       },
+       [](const po::variables_map& vm) {
+         return inboxRetryCommand(configOf(vm), optionOr(vm, "id"));
+       }},
+      {"carts list", "carts and abandoned checkouts as last reported by the shops",
+       "[--state S] [--shop NAME] [--after ID] [--limit N] [--json]", nullptr,
+       [](po::options_description& d) {
+         d.add_options()("state", po::value<std::string>(), "open | completed | deleted");
+         addListOptions(d);
+       },
+       nullptr, [](const po::variables_map& vm) { return cartsListCommand(listOptionsOf(vm)); }},
+      {"orders list", "orders as last reported by the shops",
+       "[--shop NAME] [--after ID] [--limit N] [--json]", nullptr, addListOptions, nullptr,
+       [](const po::variables_map& vm) { return ordersListCommand(listOptionsOf(vm)); }},
+      {"customers show", "a customer's stored data, found by phone or e-mail",
+       "(--phone P | --email E) [--shop NAME] [--json]",
+       "Prints personal data (phone, e-mail, names, address, birthday) IN CLEAR: only\n"
+       "for the operator running this command; do not paste it into tickets or chats.\n"
+       "A phone without a country code is read with the --shop's country, or else\n"
+       "with each configured shop's country (\"0532 123 45 67\" finds +905321234567\n"
+       "in a TR shop). Exit 1 when nobody matches.",
+       [](po::options_description& d) {
+         d.add_options()("phone", po::value<std::string>(), "phone number, any usual format")(
+             "email", po::value<std::string>(), "e-mail address (case-insensitive)")(
+             "shop", po::value<std::string>(), "only this shop's customers")(
+             "json", po::bool_switch(), "print a JSON array");
+       },
+       nullptr,
+       [](const po::variables_map& vm) {
+         CustomerQuery q;
+         q.config_path = configOf(vm);
+         q.phone = optionOr(vm, "phone");
+         q.email = optionOr(vm, "email");
+         q.shop = optionOr(vm, "shop");
+         q.json = vm["json"].as<bool>();
+         return customersShowCommand(q);
+       }},
   };
   return kCommands;
 }
@@ -58,24 +180,49 @@ const std::vector<Command>& commands() {
 void printUsage(std::ostream& out) {
   out << "usage: cartrelay COMMAND [--config PATH] [options]\n\ncommands:\n";
   for (const Command& c : commands()) {
-    out << "  " << c.name << std::string(14 - std::strlen(c.name), ' ') << c.summary << "\n";
+    std::size_t len = std::strlen(c.name);
+    out << "  " << c.name << std::string(len < 16 ? 16 - len : 1, ' ') << c.summary << "\n";
   }
   out << "\n`cartrelay COMMAND --help` describes a command's options.\n"
          "exit codes: 0 success, 1 failure, 2 usage or configuration error\n";
 }
 
+// `cartrelay inbox` and `cartrelay inbox --help`: the group's commands.
+void printGroupUsage(std::ostream& out, const std::string& group) {
+  out << "usage: cartrelay " << group << " COMMAND [--config PATH] [options]\n\ncommands:\n";
+  for (const Command& c : commands()) {
+    std::string name = c.name;
+    if (name.rfind(group + " ", 0) != 0) continue;
+    out << "  " << name << std::string(name.size() < 16 ? 16 - name.size() : 1, ' ') << c.summary
+        << "\n";
+  }
+}
+
 int runWithOptions(const Command& command, int argc, char** argv) {
-  po::options_description desc(std::string("cartrelay ") + command.name + ": " + command.summary +
-                               "\n\noptions");
+  std::string caption = std::string("usage: cartrelay ") + command.name + " " +
+                        (command.synopsis ? std::string(command.synopsis) + " " : "") +
+                        "[--config PATH]\n\n" + command.summary + "\n";
+  if (command.details) caption += std::string("\n") + command.details + "\n";
+  po::options_description desc(caption + "\noptions");
   desc.add_options()("help,h", "show this help")(
       "config,c", po::value<std::string>()->default_value(kDefaultConfigPath),
       "configuration file");
   if (command.options) command.options(desc);
+  po::options_description hidden;
+  po::positional_options_description positional;
+  if (command.positional) command.positional(hidden, positional);
+  po::options_description all;
+  all.add(desc).add(hidden);
 
   po::variables_map vm;
+  const int words = wordsOf(command);
   try {
-    // argv[1] is the command name; parse what follows it.
-    po::store(po::command_line_parser(argc - 1, argv + 1).options(desc).run(), vm);
+    // argv[1..words] name the command; parse what follows it.
+    po::store(po::command_line_parser(argc - words, argv + words)
+                  .options(all)
+                  .positional(positional)
+                  .run(),
+              vm);
     po::notify(vm);
   } catch (const po::error& e) {
     std::cerr << "cartrelay " << command.name << ": " << e.what() << "\n"
@@ -87,6 +234,24 @@ int runWithOptions(const Command& command, int argc, char** argv) {
     return 0;
   }
   return command.run(vm);
+}
+
+// The command argv names, or null. Sets *group when argv[1] is the first
+// word of multi-word commands but the second word is missing or unknown.
+const Command* findCommand(int argc, char** argv, bool* group) {
+  *group = false;
+  const std::string first = argv[1];
+  for (const Command& command : commands()) {
+    std::string name = command.name;
+    if (wordsOf(command) == 1) {
+      if (name == first) return &command;
+      continue;
+    }
+    if (name.rfind(first + " ", 0) != 0) continue;
+    *group = true;
+    if (argc > 2 && name == first + " " + argv[2]) return &command;
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -102,16 +267,30 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (name == "--version") return versionCommand();
-  for (const Command& command : commands()) {
-    if (name == command.name) {
-      try {
-        return runWithOptions(command, argc, argv);
-      } catch (const std::exception& e) {
-        // Our code returns Status; this only catches a third-party surprise.
-        std::cerr << "cartrelay " << name << ": internal error: " << e.what() << "\n";
-        return 1;
-      }
+  bool group = false;
+  const Command* command = findCommand(argc, argv, &group);
+  if (command != nullptr) {
+    try {
+      return runWithOptions(*command, argc, argv);
+    } catch (const std::exception& e) {
+      // Our code returns Status; this only catches a third-party surprise.
+      std::cerr << "cartrelay " << command->name << ": internal error: " << e.what() << "\n";
+      return 1;
     }
+  }
+  if (group) {
+    std::string sub = argc > 2 ? argv[2] : "";
+    if (sub == "--help" || sub == "-h") {
+      printGroupUsage(std::cout, name);
+      return 0;
+    }
+    if (sub.empty()) {
+      std::cerr << "cartrelay " << name << ": missing command\n\n";
+    } else {
+      std::cerr << "cartrelay " << name << ": unknown command '" << sub << "'\n\n";
+    }
+    printGroupUsage(std::cerr, name);
+    return kUsageError;
   }
   std::cerr << "cartrelay: unknown command '" << name << "'\n\n";
   printUsage(std::cerr);

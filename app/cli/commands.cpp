@@ -4,6 +4,7 @@
 
 #include <grp.h>
 
+#include "app/cli/command_support.h"
 #include "app/config/loader.h"
 #include "app/daemon.h"
 #include "app/store_options.h"
@@ -15,15 +16,8 @@
 namespace cartrelay::app::cli {
 namespace {
 
-constexpr int kFailure = 1;
-constexpr int kConfigError = 2;
-
-// Loads the configuration, printing every problem; nullopt on any problem.
-std::optional<config::AppConfig> loadOrReport(const std::string& path) {
-  config::LoadResult result = config::loadConfigFile(path);
-  for (const auto& error : result.errors) std::cerr << error.toString() << "\n";
-  return std::move(result.config);
-}
+constexpr int kFailure = kExitFailure;
+constexpr int kConfigError = kExitUsage;
 
 }  // namespace
 

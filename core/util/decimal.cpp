@@ -75,4 +75,19 @@ Result<std::int64_t> parseDecimalMinor(std::string_view text, int exponent) {
   return -value;
 }
 
+std::string formatDecimalMinor(std::int64_t minor, int exponent) {
+  exponent = exponent < 0 ? 0 : (exponent > 6 ? 6 : exponent);
+  // Work on the magnitude as unsigned so INT64_MIN needs no special case.
+  const bool negative = minor < 0;
+  std::uint64_t magnitude = negative ? std::uint64_t{0} - static_cast<std::uint64_t>(minor)
+                                     : static_cast<std::uint64_t>(minor);
+  std::string digits = std::to_string(magnitude);
+  if (digits.size() <= static_cast<std::size_t>(exponent)) {
+    digits.insert(0, static_cast<std::size_t>(exponent) + 1 - digits.size(), '0');
+  }
+  if (exponent > 0) digits.insert(digits.size() - static_cast<std::size_t>(exponent), 1, '.');
+  if (negative) digits.insert(0, 1, '-');
+  return digits;
+}
+
 }  // namespace cartrelay::core

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/util/result.h"
@@ -21,5 +22,12 @@ int currencyExponent(std::string_view currency);
 // and values outside int64 are kInvalidArgument; the message does not quote
 // the input.
 Result<std::int64_t> parseDecimalMinor(std::string_view text, int exponent);
+
+// The inverse of parseDecimalMinor: `minor` units written with exactly
+// `exponent` fraction digits, '.' as the separator and no grouping:
+// (129990, 2) -> "1299.90", (-5, 2) -> "-0.05", (1500, 0) -> "1500",
+// (1234, 3) -> "1.234". Exact for every int64 (no floating point). An
+// exponent outside 0..6 is clamped into that range.
+std::string formatDecimalMinor(std::int64_t minor, int exponent);
 
 }  // namespace cartrelay::core
