@@ -26,27 +26,18 @@ constexpr std::string_view kCommand = "replay";
 // How much of a non-2xx answer is shown: enough for the daemon's error text.
 constexpr std::size_t kShownAnswerBytes = 200;
 
-// The verbs (last topic segment) of the Shopify webhook topics; see
-// shared/reference/shopify-woocommerce.md §1 and the 2026-07 topic list.
-constexpr std::array<std::string_view, 17> kShopifyVerbs = {"create",
-                                                            "update",
-                                                            "updated",
-                                                            "delete",
-                                                            "paid",
-                                                            "fulfilled",
-                                                            "partially_fulfilled",
-                                                            "cancelled",
-                                                            "edited",
-                                                            "redact",
-                                                            "data_request",
-                                                            "uninstalled",
-                                                            "enable",
-                                                            "disable",
-                                                            "merge",
-                                                            "publish",
-                                                            "risk_assessment_changed"};
-constexpr std::array<std::string_view, 4> kWooEvents = {"created", "updated", "deleted",
-                                                        "restored"};
+// The verbs (last topic segment) of Shopify's webhook topics
+// (shared/reference/shopify-woocommerce.md §2, plus the other 2026-07 topics
+// an operator may have saved), and WooCommerce's webhook events (§6 core
+// events; §7 Abandoned Cart Lite's wcap_cart.cutoff / wcap_cart.recovered).
+// clang-format off
+constexpr std::array<std::string_view, 17> kShopifyVerbs = {
+    "create", "update", "updated", "delete", "paid", "fulfilled", "partially_fulfilled",
+    "cancelled", "edited", "redact", "data_request", "uninstalled", "enable", "disable",
+    "merge", "publish", "risk_assessment_changed"};
+// clang-format on
+constexpr std::array<std::string_view, 6> kWooEvents = {"created",  "updated", "deleted",
+                                                        "restored", "cutoff",  "recovered"};
 
 bool isResourceName(std::string_view text) {
   if (text.empty() || text.front() == '_' || text.back() == '_') return false;

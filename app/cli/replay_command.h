@@ -56,7 +56,9 @@ int replayCommand(const ReplayOptions& options);
 //   customers_whats_app_marketing_consent_update
 //       -> customers_whats_app_marketing_consent/update
 // WooCommerce topics are "<resource>.<event>" with the events created,
-// updated, deleted and restored: order_created -> order.created.
+// updated, deleted and restored (and Abandoned Cart Lite's cutoff and
+// recovered): order_created -> order.created, wcap_cart_cutoff ->
+// wcap_cart.cutoff.
 // The resource must be non-empty lower-case letters, digits and '_'.
 std::optional<std::string> topicFromFileName(std::string_view path, core::model::Platform platform);
 

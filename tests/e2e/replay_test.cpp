@@ -319,13 +319,25 @@ TEST(Replay, TopicAndDeliveryIdFlagsAndUnusualFileNames) {
     EXPECT_EQ(got[i++].headers.at("x-shopify-topic"), topic) << name;
   }
 
+  // WooCommerce: Abandoned Cart Lite's own resource and events.
+  CommandResult wcap =
+      replay(config, {"--shop", "woo", dir.writeFile("wcap_cart_cutoff.json", body),
+                      dir.writeFile("product_restored.json", body)});
+  ASSERT_EQ(wcap.exit_code, 0) << wcap.output;
+  got = sink.received();
+  ASSERT_EQ(got.size(), names.size() + 2);
+  EXPECT_EQ(got[names.size()].headers.at("x-wc-webhook-topic"), "wcap_cart.cutoff");
+  EXPECT_EQ(got[names.size()].headers.at("x-wc-webhook-resource"), "wcap_cart");
+  EXPECT_EQ(got[names.size()].headers.at("x-wc-webhook-event"), "cutoff");
+  EXPECT_EQ(got[names.size() + 1].headers.at("x-wc-webhook-topic"), "product.restored");
+
   // --topic overrides the name (and lets a REST response be replayed).
   CommandResult forced =
       replay(config, {"--shop", "acme", "--topic", "orders/updated", "--delivery-id",
                       "replay-fixed-1", fixturePath("shopify/rest_2025-07_get_order.json")});
   ASSERT_EQ(forced.exit_code, 0) << forced.output;
   got = sink.received();
-  ASSERT_EQ(got.size(), names.size() + 1);
+  ASSERT_EQ(got.size(), names.size() + 3);
   EXPECT_EQ(got.back().headers.at("x-shopify-topic"), "orders/updated");
   EXPECT_EQ(got.back().headers.at("x-shopify-event-id"), "replay-fixed-1");
   EXPECT_EQ(got.back().headers.at("x-shopify-webhook-id"), "replay-fixed-1");
