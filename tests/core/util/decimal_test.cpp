@@ -30,6 +30,17 @@ TEST(ParseDecimalMinor, RefusesWhatIsNotAPlainDecimal) {
   }
 }
 
+TEST(FormatDecimalMinor, RoundTripsWithParse) {
+  EXPECT_EQ(formatDecimalMinor(129990, 2), "1299.90");
+  EXPECT_EQ(formatDecimalMinor(-5, 2), "-0.05");
+  EXPECT_EQ(formatDecimalMinor(1500, 0), "1500");
+  EXPECT_EQ(formatDecimalMinor(1234, 3), "1.234");
+  for (std::int64_t v :
+       {0LL, 1LL, -1LL, 129990LL, 9223372036854775807LL, -9223372036854775807LL - 1}) {
+    EXPECT_EQ(*parseDecimalMinor(formatDecimalMinor(v, 2), 2), v) << v;
+  }
+}
+
 TEST(CurrencyExponent, KnowsTheExceptions) {
   EXPECT_EQ(currencyExponent("TRY"), 2);
   EXPECT_EQ(currencyExponent("EUR"), 2);
