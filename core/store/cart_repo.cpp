@@ -24,6 +24,7 @@ struct Row {
   std::int64_t id = 0;
   std::int64_t shop_id = 0;
   std::string platform_cart_id;
+  NullableText cart_token;
   NullableInt customer_id;
   std::string currency;
   std::int64_t total_minor = 0;
@@ -41,6 +42,7 @@ void exchangeRow(soci::statement& st, Row& r) {
   st.exchange(soci::into(r.id));
   st.exchange(soci::into(r.shop_id));
   st.exchange(soci::into(r.platform_cart_id));
+  st.exchange(soci::into(r.cart_token.value, r.cart_token.ind));
   st.exchange(soci::into(r.customer_id.value, r.customer_id.ind));
   st.exchange(soci::into(r.currency));
   st.exchange(soci::into(r.total_minor));
@@ -55,7 +57,8 @@ void exchangeRow(soci::statement& st, Row& r) {
 }
 
 constexpr std::string_view kSelect =
-    "SELECT id, shop_id, platform_cart_id, customer_id, currency, total_minor, data_key,"
+    "SELECT id, shop_id, platform_cart_id, cart_token, customer_id, currency, total_minor, "
+    "data_key,"
     " recovery_url_enc, contact_captured, state, platform_created_at_ms, platform_updated_at_ms,"
     " created_at_ms, updated_at_ms FROM carts ";
 
@@ -64,6 +67,7 @@ Result<model::Cart> decode(const KeyRing& keys, const Row& r) {
   c.id = r.id;
   c.shop_id = r.shop_id;
   c.platform_cart_id = r.platform_cart_id;
+  c.cart_token = r.cart_token.get();
   c.customer_id = r.customer_id.get();
   c.total = model::Money{r.total_minor, r.currency};
   c.contact_captured = r.contact_captured != 0;
@@ -146,6 +150,7 @@ Result<UpsertResult> CartRepo::upsert(soci::session& s, const model::Cart& in) c
       data_key = NullableText(std::move(fresh.wrapped));
     }
 
+    NullableText cart_token(in.cart_token);
     NullableInt customer_id(in.customer_id);
     std::string currency = in.total.currency;
     std::int64_t total = in.total.minor;
@@ -176,14 +181,15 @@ Result<UpsertResult> CartRepo::upsert(soci::session& s, const model::Cart& in) c
     CARTRELAY_ASSIGN_OR_RETURN(std::string sealed,
                                detail::sealCell(key, in.recovery_url, kRecoveryUrl, id));
     NullableText recovery(std::move(sealed));
-    s << "UPDATE carts SET customer_id = :c, currency = :cu, total_minor = :t, data_key = :k,"
+    s << "UPDATE carts SET cart_token = :ct, customer_id = :c, currency = :cu, total_minor = :t, "
+         "data_key = :k,"
          " recovery_url_enc = :r, contact_captured = :cc, state = :st,"
          " platform_created_at_ms = :pc, platform_updated_at_ms = :pu, updated_at_ms = :ua"
          " WHERE id = :id",
-        soci::use(customer_id.value, customer_id.ind), soci::use(currency), soci::use(total),
-        soci::use(data_key.value, data_key.ind), soci::use(recovery.value, recovery.ind),
-        soci::use(contact), soci::use(state), soci::use(created), soci::use(updated),
-        soci::use(now), soci::use(id);
+        soci::use(cart_token.value, cart_token.ind), soci::use(customer_id.value, customer_id.ind),
+        soci::use(currency), soci::use(total), soci::use(data_key.value, data_key.ind),
+        soci::use(recovery.value, recovery.ind), soci::use(contact), soci::use(state),
+        soci::use(created), soci::use(updated), soci::use(now), soci::use(id);
     detail::replaceItems(s, "cart_items", "cart_id", id, in.items);
     return UpsertResult{id, true};
   });
@@ -207,6 +213,22 @@ Result<std::optional<model::Cart>> CartRepo::findByPlatformId(
           st.exchange(soci::use(shop));
           st.exchange(soci::use(pid));
         }));
+  });
+}
+
+Result<std::optional<model::Cart>> CartRepo::findByCartToken(soci::session& s, std::int64_t shop_id,
+                                                             const std::string& cart_token) const {
+  if (cart_token.empty()) return std::optional<model::Cart>();
+  return detail::guarded("carts.find_by_cart_token", [&]() -> Result<std::optional<model::Cart>> {
+    std::int64_t shop = shop_id;
+    std::string token = cart_token;
+    return first(query(s, keys_,
+                       "WHERE shop_id = :s AND cart_token = :t"
+                       " ORDER BY platform_updated_at_ms DESC, id DESC LIMIT 1",
+                       [&](soci::statement& st) {
+                         st.exchange(soci::use(shop));
+                         st.exchange(soci::use(token));
+                       }));
   });
 }
 

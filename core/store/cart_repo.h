@@ -39,7 +39,8 @@ class CartRepo {
   CartRepo& operator=(const CartRepo&) = delete;
 
   // Inserts or replaces (with its items) the cart identified by (shop_id,
-  // platform_cart_id); `id` and the store times are ignored. Not applied
+  // platform_cart_id); `id` and the store times are ignored. An empty
+  // cart_token is stored as NULL. Not applied
   // when the stored platform_updated_at_ms is greater than the incoming one
   // (an older event never overwrites newer state); an equal time is applied
   // (redelivery of the same state is harmless). kInvalidArgument for a
@@ -53,6 +54,14 @@ class CartRepo {
 
   Result<std::optional<model::Cart>> findByPlatformId(soci::session& s, std::int64_t shop_id,
                                                       const std::string& platform_cart_id) const;
+
+  // The shop's cart whose cart_token equals `cart_token` (Shopify: orders and
+  // checkouts/delete name the cart token, not the checkout token). Several
+  // checkouts may share one token; the one with the greatest
+  // platform_updated_at_ms wins (then the greatest id). std::nullopt when
+  // none matches or `cart_token` is empty.
+  Result<std::optional<model::Cart>> findByCartToken(soci::session& s, std::int64_t shop_id,
+                                                     const std::string& cart_token) const;
 
   struct Filter {
     std::optional<std::int64_t> shop_id;

@@ -308,25 +308,40 @@ Result<std::optional<model::Customer>> CustomerRepo::findByPlatformId(
   });
 }
 
-Result<std::vector<model::Customer>> CustomerRepo::findByPhone(soci::session& s,
-                                                               const std::string& phone) const {
-  const std::string normalised = trim(phone);
-  if (normalised.empty()) return std::vector<model::Customer>();
-  return detail::guarded("customers.find_by_phone", [&]() -> Result<std::vector<model::Customer>> {
-    std::string hash = keys_.hasher().hash("phone", normalised);
-    return Reader(keys_).run(s, "WHERE phone_hash = :h ORDER BY id",
-                             [&](soci::statement& st) { st.exchange(soci::use(hash)); });
+namespace {
+
+// Customers whose `column` (phone_hash / email_hash) equals `hash`, of one
+// shop or of all.
+Result<std::vector<model::Customer>> findByHash(soci::session& s, const KeyRing& keys,
+                                                const char* column, std::string hash,
+                                                std::optional<std::int64_t> shop_id) {
+  std::int64_t shop = shop_id.value_or(0);
+  std::string where = "WHERE " + std::string(column) + " = :h";
+  if (shop_id) where += " AND shop_id = :s";
+  where += " ORDER BY id";
+  return Reader(keys).run(s, where, [&](soci::statement& st) {
+    st.exchange(soci::use(hash));
+    if (shop_id) st.exchange(soci::use(shop));
   });
 }
 
-Result<std::vector<model::Customer>> CustomerRepo::findByEmail(soci::session& s,
-                                                               const std::string& email) const {
+}  // namespace
+
+Result<std::vector<model::Customer>> CustomerRepo::findByPhone(
+    soci::session& s, const std::string& phone, std::optional<std::int64_t> shop_id) const {
+  const std::string normalised = trim(phone);
+  if (normalised.empty()) return std::vector<model::Customer>();
+  return detail::guarded("customers.find_by_phone", [&]() -> Result<std::vector<model::Customer>> {
+    return findByHash(s, keys_, "phone_hash", keys_.hasher().hash("phone", normalised), shop_id);
+  });
+}
+
+Result<std::vector<model::Customer>> CustomerRepo::findByEmail(
+    soci::session& s, const std::string& email, std::optional<std::int64_t> shop_id) const {
   const std::string normalised = normaliseEmail(email);
   if (normalised.empty()) return std::vector<model::Customer>();
   return detail::guarded("customers.find_by_email", [&]() -> Result<std::vector<model::Customer>> {
-    std::string hash = keys_.hasher().hash("email", normalised);
-    return Reader(keys_).run(s, "WHERE email_hash = :h ORDER BY id",
-                             [&](soci::statement& st) { st.exchange(soci::use(hash)); });
+    return findByHash(s, keys_, "email_hash", keys_.hasher().hash("email", normalised), shop_id);
   });
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,12 +63,17 @@ class CustomerRepo {
   Result<std::optional<model::Customer>> findByPlatformId(
       soci::session& s, std::int64_t shop_id, const std::string& platform_customer_id) const;
 
-  // Customers (of any shop) whose phone / e-mail matches, by keyed hash,
-  // ordered by id. Erased customers are never found.
-  Result<std::vector<model::Customer>> findByPhone(soci::session& s,
-                                                   const std::string& phone) const;
-  Result<std::vector<model::Customer>> findByEmail(soci::session& s,
-                                                   const std::string& email) const;
+  // Customers whose phone / e-mail matches, by keyed hash, ordered by id:
+  // of any shop when `shop_id` is std::nullopt (the operator's and the data
+  // subject's view), of that shop only otherwise (identity resolution, which
+  // never links a guest to another shop's customer). Erased customers are
+  // never found; an empty phone / e-mail finds nobody.
+  Result<std::vector<model::Customer>> findByPhone(
+      soci::session& s, const std::string& phone,
+      std::optional<std::int64_t> shop_id = std::nullopt) const;
+  Result<std::vector<model::Customer>> findByEmail(
+      soci::session& s, const std::string& email,
+      std::optional<std::int64_t> shop_id = std::nullopt) const;
 
   // Crypto-erases customer `id` (see above). Idempotent; kNotFound if the
   // customer does not exist.

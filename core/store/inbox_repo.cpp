@@ -212,15 +212,18 @@ Result<std::vector<model::InboxEvent>> InboxRepo::list(soci::session& s,
     std::int64_t after = filter.after_id;
     std::string state(filter.state ? model::toString(*filter.state) : "");
     std::string source = filter.source.value_or("");
+    std::int64_t shop = filter.shop_id.value_or(0);
     int limit = filter.limit;
     std::string where = "WHERE id > :after";
     if (filter.state) where += " AND state = :state";
     if (filter.source) where += " AND source = :source";
+    if (filter.shop_id) where += " AND shop_id = :shop";
     where += " ORDER BY id LIMIT :limit";
     return query(s, keys_, filter.with_body, where, [&](soci::statement& st) {
       st.exchange(soci::use(after));
       if (filter.state) st.exchange(soci::use(state));
       if (filter.source) st.exchange(soci::use(source));
+      if (filter.shop_id) st.exchange(soci::use(shop));
       st.exchange(soci::use(limit));
     });
   });
@@ -269,6 +272,73 @@ Status InboxRepo::recordFailedAttempt(soci::session& s, std::int64_t id,
     if (st.get_affected_rows() == 0) return Status::notFound("inbox: no such event");
     return Status::ok();
   });
+}
+
+Status InboxRepo::requeue(soci::session& s, std::int64_t id) const {
+  return detail::guarded("inbox.requeue", [&]() -> Status {
+    std::string received(model::toString(model::InboxState::kReceived));
+    std::string quarantined(model::toString(model::InboxState::kQuarantined));
+    std::int64_t key = id;
+    // One conditional UPDATE, so two operators requeueing at once cannot
+    // both succeed on a row that has moved on in between.
+    soci::statement st = (s.prepare << "UPDATE inbox SET state = :r, attempts = 0, reason = NULL,"
+                                       " processed_at_ms = NULL WHERE id = :id AND state = :q",
+                          soci::use(received), soci::use(key), soci::use(quarantined));
+    st.execute(true);
+    if (st.get_affected_rows() > 0) return Status::ok();
+    std::string state;
+    s << "SELECT state FROM inbox WHERE id = :id", soci::use(key), soci::into(state);
+    if (!s.got_data()) return Status::notFound("inbox: no such event");
+    return Status::invalidArgument("inbox: event " + std::to_string(id) + " is " + state +
+                                   ", not quarantined");
+  });
+}
+
+Result<std::int64_t> InboxRepo::deleteExpired(soci::session& s, std::int64_t processed_before_ms,
+                                              std::int64_t quarantined_before_ms) const {
+  return detail::guarded("inbox.delete_expired", [&]() -> Result<std::int64_t> {
+    std::string done(model::toString(model::InboxState::kDone));
+    std::string duplicate(model::toString(model::InboxState::kDuplicate));
+    std::string quarantined(model::toString(model::InboxState::kQuarantined));
+    std::int64_t processed_before = processed_before_ms;
+    std::int64_t quarantined_before = quarantined_before_ms;
+    // Two statements rather than one OR, so each can use its index
+    // (state, processed_at_ms) / (state, id).
+    soci::statement processed =
+        (s.prepare << "DELETE FROM inbox WHERE state IN (:d, :u) AND processed_at_ms < :p",
+         soci::use(done), soci::use(duplicate), soci::use(processed_before));
+    processed.execute(true);
+    std::int64_t deleted = processed.get_affected_rows();
+    soci::statement stale =
+        (s.prepare << "DELETE FROM inbox WHERE state = :q AND received_at_ms < :r",
+         soci::use(quarantined), soci::use(quarantined_before));
+    stale.execute(true);
+    deleted += stale.get_affected_rows();
+    return deleted;
+  });
+}
+
+Result<std::map<model::InboxState, std::int64_t>> InboxRepo::countByState(soci::session& s) const {
+  return detail::guarded(
+      "inbox.count_by_state", [&]() -> Result<std::map<model::InboxState, std::int64_t>> {
+        std::map<model::InboxState, std::int64_t> out;
+        for (model::InboxState state :
+             {model::InboxState::kReceived, model::InboxState::kDone, model::InboxState::kDuplicate,
+              model::InboxState::kQuarantined}) {
+          out[state] = 0;
+        }
+        std::string state;
+        long long count = 0;
+        soci::statement st = (s.prepare << "SELECT state, COUNT(*) FROM inbox GROUP BY state",
+                              soci::into(state), soci::into(count));
+        st.execute();
+        while (st.fetch()) {
+          auto parsed = model::parseInboxState(state);
+          if (!parsed) return Status::internal("inbox: unknown state value in the table");
+          out[*parsed] = static_cast<std::int64_t>(count);
+        }
+        return out;
+      });
 }
 
 }  // namespace cartrelay::core::store

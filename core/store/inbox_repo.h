@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -58,6 +59,7 @@ class InboxRepo {
     std::int64_t after_id = 0;  // keyset pagination: ids greater than this
     int limit = 100;            // 1..10000
     bool with_body = true;      // false: body left empty (listing for humans)
+    std::optional<std::int64_t> shop_id;
   };
   // Matching events ordered by id (arrival order).
   Result<std::vector<model::InboxEvent>> list(soci::session& s, const Filter& filter) const;
@@ -70,6 +72,23 @@ class InboxRepo {
   // A transient processing failure: attempts + 1, reason = the error; the
   // event stays `received` so it is tried again. kNotFound for an unknown id.
   Status recordFailedAttempt(soci::session& s, std::int64_t id, const std::string& reason) const;
+
+  // An operator's retry of a quarantined event (after fixing its cause):
+  // back to `received` with attempts 0 and reason and processed_at_ms
+  // cleared, so the next processing pass picks it up. kNotFound for an
+  // unknown id; kInvalidArgument when the event is not quarantined.
+  Status requeue(soci::session& s, std::int64_t id) const;
+
+  // Retention: deletes `done` and `duplicate` events processed before
+  // `processed_before_ms` and `quarantined` events received before
+  // `quarantined_before_ms` (UTC epoch ms; strictly before). `received`
+  // events are never deleted, however old. Returns how many rows went.
+  Result<std::int64_t> deleteExpired(soci::session& s, std::int64_t processed_before_ms,
+                                     std::int64_t quarantined_before_ms) const;
+
+  // How many events are in each state; every state is present (0 when
+  // none), for gauges and `cartrelay inbox list` summaries.
+  Result<std::map<model::InboxState, std::int64_t>> countByState(soci::session& s) const;
 
  private:
   Status setState(soci::session& s, std::int64_t id, model::InboxState state,

@@ -41,6 +41,15 @@ Status runSteps(soci::session& s, Backend backend, const Migration& m) {
       s << text;
       continue;
     }
+    if (step.kind == MigrationStep::Kind::kColumn) {
+      const std::string table(step.table);
+      const std::string column(step.name);
+      if (detail::columnExists(s, table, column)) continue;
+      CARTRELAY_ASSIGN_OR_RETURN(std::string definition,
+                                 detail::expandSchemaSql(backend, step.definition));
+      s << "ALTER TABLE " + table + " ADD COLUMN " + column + " " + definition;
+      continue;
+    }
     std::string create = "CREATE INDEX ";
     if (backend == Backend::kSqlite) {
       create += "IF NOT EXISTS ";

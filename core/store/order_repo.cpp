@@ -199,6 +199,25 @@ Result<std::optional<model::Order>> OrderRepo::findByPlatformId(
   });
 }
 
+Result<bool> OrderRepo::remove(soci::session& s, std::int64_t shop_id,
+                               const std::string& platform_order_id) const {
+  return detail::guarded("orders.remove", [&]() -> Result<bool> {
+    std::int64_t shop = shop_id;
+    std::string pid = platform_order_id;
+    std::int64_t id = 0;
+    s << "SELECT id FROM orders WHERE shop_id = :s AND platform_order_id = :p" +
+             std::string(detail::forUpdate(detail::backendOf(s))),
+        soci::use(shop), soci::use(pid), soci::into(id);
+    if (!s.got_data()) return false;
+    // Items first: the cascade is declared, but deleting them explicitly does
+    // not depend on the engine enforcing it.
+    s << "DELETE FROM order_items WHERE order_id = :id", soci::use(id);
+    soci::statement st = (s.prepare << "DELETE FROM orders WHERE id = :id", soci::use(id));
+    st.execute(true);
+    return st.get_affected_rows() > 0;
+  });
+}
+
 Result<std::vector<model::Order>> OrderRepo::list(soci::session& s, const Filter& filter) const {
   if (filter.limit < 1 || filter.limit > kMaxLimit) {
     return Status::invalidArgument("orders: limit must be 1.." + std::to_string(kMaxLimit));

@@ -46,6 +46,15 @@ class OrderRepo {
   Result<std::optional<model::Order>> findByPlatformId(soci::session& s, std::int64_t shop_id,
                                                        const std::string& platform_order_id) const;
 
+  // Deletes the order identified by (shop_id, platform_order_id) and its
+  // items (the platform deleted it: orders/delete). true if it existed, false
+  // if there was nothing to delete (a redelivered deletion is harmless).
+  // Carts and domain events that refer to the order are left as they are.
+  // Call it inside Database::withTransaction so the order and its items go
+  // together.
+  Result<bool> remove(soci::session& s, std::int64_t shop_id,
+                      const std::string& platform_order_id) const;
+
   struct Filter {
     std::optional<std::int64_t> shop_id;
     std::optional<std::int64_t> customer_id;

@@ -1,5 +1,6 @@
 #include "core/store/detail/dialect.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -60,6 +61,39 @@ std::string_view forUpdate(Backend backend) {
   return backend == Backend::kMariaDb ? " FOR UPDATE" : "";
 }
 
+std::string upsertSql(Backend backend, std::string_view table,
+                      std::initializer_list<std::string_view> columns,
+                      std::initializer_list<std::string_view> key_columns) {
+  std::string names;
+  std::string values;
+  std::string updates;
+  int n = 0;
+  for (std::string_view column : columns) {
+    if (n > 0) {
+      names += ", ";
+      values += ", ";
+    }
+    names += column;
+    values += ":v" + std::to_string(n++);
+    if (std::find(key_columns.begin(), key_columns.end(), column) != key_columns.end()) continue;
+    if (!updates.empty()) updates += ", ";
+    updates += std::string(column) + " = ";
+    updates += backend == Backend::kSqlite ? "excluded." + std::string(column)
+                                           : "VALUES(" + std::string(column) + ")";
+  }
+  std::string sql =
+      "INSERT INTO " + std::string(table) + " (" + names + ") VALUES (" + values + ")";
+  if (backend == Backend::kSqlite) {
+    std::string keys;
+    for (std::string_view key : key_columns) {
+      if (!keys.empty()) keys += ", ";
+      keys += key;
+    }
+    return sql + " ON CONFLICT (" + keys + ") DO UPDATE SET " + updates;
+  }
+  return sql + " ON DUPLICATE KEY UPDATE " + updates;
+}
+
 }  // namespace cartrelay::core::store::detail
 
 namespace cartrelay::core::store::detail {
@@ -89,6 +123,21 @@ bool indexExists(soci::session& s, const std::string& table, const std::string& 
     s << "SELECT COUNT(*) FROM information_schema.statistics"
          " WHERE table_schema = DATABASE() AND table_name = :t AND index_name = :i",
         soci::use(t), soci::use(i), soci::into(count);
+  }
+  return count > 0;
+}
+
+bool columnExists(soci::session& s, const std::string& table, const std::string& column) {
+  long long count = 0;
+  std::string t = table;
+  std::string c = column;
+  if (backendOf(s) == Backend::kSqlite) {
+    s << "SELECT COUNT(*) FROM pragma_table_info(:t) WHERE name = :c", soci::use(t), soci::use(c),
+        soci::into(count);
+  } else {
+    s << "SELECT COUNT(*) FROM information_schema.columns"
+         " WHERE table_schema = DATABASE() AND table_name = :t AND column_name = :c",
+        soci::use(t), soci::use(c), soci::into(count);
   }
   return count > 0;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +47,23 @@ Backend backendOf(soci::session& s);
 // write lock.
 std::string_view forUpdate(Backend backend);
 
+// An atomic insert-or-update ("upsert") statement:
+//
+//   INSERT INTO <table> (<columns>) VALUES (:v0, :v1, ...)
+//   SQLite   ON CONFLICT (<key_columns>) DO UPDATE SET c = excluded.c, ...
+//   MariaDB  ON DUPLICATE KEY UPDATE c = VALUES(c), ...
+//
+// where the SET list holds every column that is not a key column. Bind one
+// value per column, in the order given. `table` and the names are
+// compile-time constants, never input; quote a reserved word yourself with
+// backticks, which both engines accept (`cursor`). MariaDB reacts to a clash
+// on *any* unique key, so key_columns must be the table's only unique key
+// (its primary key or its one unique constraint), and at least one column
+// must not be a key column.
+std::string upsertSql(Backend backend, std::string_view table,
+                      std::initializer_list<std::string_view> columns,
+                      std::initializer_list<std::string_view> key_columns);
+
 }  // namespace cartrelay::core::store::detail
 
 namespace cartrelay::core::store::detail {
@@ -53,6 +71,7 @@ namespace cartrelay::core::store::detail {
 // Catalogue queries. Throw SOCI exceptions (call inside a Database callback).
 bool tableExists(soci::session& s, const std::string& table);
 bool indexExists(soci::session& s, const std::string& table, const std::string& index);
+bool columnExists(soci::session& s, const std::string& table, const std::string& column);
 
 }  // namespace cartrelay::core::store::detail
 

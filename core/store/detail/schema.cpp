@@ -19,6 +19,15 @@ MigrationStep index(std::string_view name, std::string_view table, std::string_v
   return step;
 }
 
+MigrationStep column(std::string_view table, std::string_view name, std::string_view definition) {
+  MigrationStep step;
+  step.kind = MigrationStep::Kind::kColumn;
+  step.table = table;
+  step.name = name;
+  step.definition = definition;
+  return step;
+}
+
 // Conventions (DESIGN.md "Store"): times are UTC epoch milliseconds in
 // BIGINT *_at_ms columns; money is *_minor BIGINT plus an ISO 4217 currency;
 // personal data lives only in *_enc columns (FieldCipher text under the
@@ -157,6 +166,58 @@ CREATE TABLE IF NOT EXISTS inbox (
   CONSTRAINT fk_inbox_shop FOREIGN KEY (shop_id) REFERENCES shops (id) ON DELETE SET NULL
 )${TABLE_OPTIONS})sql";
 
+// Migration 2: what the shop connectors need.
+
+// Catalogue entries, for "bought in category X" segments. categories_json
+// and tags_json are JSON arrays of strings (unambiguous for names holding
+// commas). No personal data.
+constexpr std::string_view kProducts = R"sql(
+CREATE TABLE IF NOT EXISTS products (
+  id ${ID},
+  shop_id ${BIGINT} NOT NULL,
+  platform_product_id ${KEY} NOT NULL,
+  title ${TEXT} NOT NULL,
+  product_type ${TEXT} NOT NULL,
+  categories_json ${LONGTEXT} NOT NULL,
+  tags_json ${LONGTEXT} NOT NULL,
+  platform_updated_at_ms ${BIGINT} NOT NULL,
+  created_at_ms ${BIGINT} NOT NULL,
+  updated_at_ms ${BIGINT} NOT NULL,
+  CONSTRAINT uq_products_platform_id UNIQUE (shop_id, platform_product_id),
+  CONSTRAINT fk_products_shop FOREIGN KEY (shop_id) REFERENCES shops (id)
+)${TABLE_OPTIONS})sql";
+
+// An append-only log read in id order. customer_id, cart_id, order_id and
+// inbox_id are deliberately not foreign keys: an event outlives the row it
+// describes (OrderDeleted, inbox retention) and must keep naming it.
+constexpr std::string_view kDomainEvents = R"sql(
+CREATE TABLE IF NOT EXISTS domain_events (
+  id ${ID},
+  shop_id ${BIGINT} NOT NULL,
+  kind ${KEY} NOT NULL,
+  customer_id ${BIGINT} NULL,
+  cart_id ${BIGINT} NULL,
+  order_id ${BIGINT} NULL,
+  subject_hash ${HASH} NULL,
+  inbox_id ${BIGINT} NULL,
+  occurred_at_ms ${BIGINT} NOT NULL,
+  payload_json ${TEXT} NOT NULL,
+  created_at_ms ${BIGINT} NOT NULL,
+  CONSTRAINT fk_domain_events_shop FOREIGN KEY (shop_id) REFERENCES shops (id)
+)${TABLE_OPTIONS})sql";
+
+// CURSOR is a reserved word in MariaDB/MySQL: the column is always written
+// `cursor` (backticks work on both engines).
+constexpr std::string_view kPollCursors = R"sql(
+CREATE TABLE IF NOT EXISTS poll_cursors (
+  shop_id ${BIGINT} NOT NULL,
+  resource ${KEY} NOT NULL,
+  `cursor` ${TEXT} NOT NULL,
+  updated_at_ms ${BIGINT} NOT NULL,
+  PRIMARY KEY (shop_id, resource),
+  CONSTRAINT fk_poll_cursors_shop FOREIGN KEY (shop_id) REFERENCES shops (id)
+)${TABLE_OPTIONS})sql";
+
 }  // namespace
 
 const std::string_view kSchemaMigrationsTableSql = R"sql(
@@ -185,6 +246,22 @@ const std::vector<Migration>& allMigrations() {
            sql(kOrderItems),
            sql(kInbox),
            index("ix_inbox_state", "inbox", "state, id"),
+       }},
+      {2,
+       "connector_store",
+       {
+           column("carts", "cart_token", "${KEY} NULL"),
+           index("ix_carts_cart_token", "carts", "shop_id, cart_token"),
+           sql(kProducts),
+           index("ix_products_shop", "products", "shop_id, id"),
+           sql(kDomainEvents),
+           index("ix_domain_events_shop", "domain_events", "shop_id, id"),
+           index("ix_domain_events_customer", "domain_events", "customer_id"),
+           sql(kPollCursors),
+           // Retention (InboxRepo::deleteExpired) finds done/duplicate rows by
+           // processed_at_ms; quarantined rows are few and found through
+           // ix_inbox_state.
+           index("ix_inbox_state_processed", "inbox", "state, processed_at_ms"),
        }},
   };
   return kMigrations;

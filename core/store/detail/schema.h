@@ -5,16 +5,19 @@
 
 namespace cartrelay::core::store::detail {
 
-// One step of a migration: either SQL text (with dialect tokens, see
-// dialect.h) or a secondary index, which needs per-engine handling to be
-// idempotent (MySQL 8 has no CREATE INDEX IF NOT EXISTS).
+// One step of a migration: SQL text (with dialect tokens, see dialect.h),
+// a secondary index or a new column of an existing table. Indexes and
+// columns need per-engine handling to be idempotent (MySQL 8 has neither
+// CREATE INDEX IF NOT EXISTS nor ADD COLUMN IF NOT EXISTS; SQLite has no
+// ADD COLUMN IF NOT EXISTS), so they are added only when missing.
 struct MigrationStep {
-  enum class Kind { kSql, kIndex };
+  enum class Kind { kSql, kIndex, kColumn };
   Kind kind = Kind::kSql;
-  std::string_view sql;      // kSql
-  std::string_view name;     // kIndex: index name, unique in the database
-  std::string_view table;    // kIndex
-  std::string_view columns;  // kIndex: "state, platform_updated_at_ms"
+  std::string_view sql;         // kSql
+  std::string_view name;        // kIndex: index name, unique in the database; kColumn: column
+  std::string_view table;       // kIndex, kColumn
+  std::string_view columns;     // kIndex: "state, platform_updated_at_ms"
+  std::string_view definition;  // kColumn: type and nullability with tokens, "${KEY} NULL"
 };
 
 // A numbered migration compiled into the binary. Versions start at 1 and

@@ -33,6 +33,7 @@ class CartRepoTest : public testing::StoreTest {
     Cart c;
     c.shop_id = shop_id_;
     c.platform_cart_id = platform_id;
+    c.cart_token = "ct-" + platform_id;
     c.total = {64990, "TRY"};
     c.recovery_url = "https://acme.example/checkouts/" + platform_id + "/recover?key=s3cr3t";
     c.contact_captured = true;
@@ -193,6 +194,54 @@ TEST_P(CartRepoTest, UpsertInsideAFailedTransactionLeavesNothing) {
   EXPECT_EQ(status.code(), Status::Code::kUnavailable);
   EXPECT_TRUE(rawRows("SELECT id FROM carts").empty());
   EXPECT_TRUE(rawRows("SELECT cart_id FROM cart_items").empty());
+}
+
+TEST_P(CartRepoTest, CartTokenRoundTripsAndFindsTheNewestCheckout) {
+  // Two checkouts of one Shopify cart share its cart token.
+  Cart older = cart("chk-1", 1000);
+  older.cart_token = "c1-shared";
+  Cart newer = cart("chk-2", 2000);
+  newer.cart_token = "c1-shared";
+  auto up_newer = upsert(newer);
+  auto up_older = upsert(older);  // inserted later, but older on the platform
+  ASSERT_TRUE(up_newer.isOk() && up_older.isOk());
+  EXPECT_EQ(load(up_older->id)->cart_token, "c1-shared");
+
+  auto find = [&](std::int64_t shop, const std::string& token) {
+    auto got = db().querySession(
+        [&](soci::session& s) { return carts_->findByCartToken(s, shop, token); });
+    EXPECT_TRUE(got.isOk()) << got.status().toString();
+    return got.isOk() ? *got : std::nullopt;
+  };
+  auto found = find(shop_id_, "c1-shared");
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, up_newer->id);
+  EXPECT_EQ(found->items.size(), 2u);
+
+  // The older checkout moves ahead once the platform updates it.
+  ASSERT_TRUE(upsert(cart("chk-1", 3000)).isOk());  // token changes to "ct-chk-1"
+  Cart again = cart("chk-1", 4000);
+  again.cart_token = "c1-shared";
+  ASSERT_TRUE(upsert(again).isOk());
+  EXPECT_EQ(find(shop_id_, "c1-shared")->id, up_older->id);
+
+  EXPECT_FALSE(find(shop_id_, "nope"));
+  EXPECT_FALSE(find(shop_id_, ""));
+  auto other_shop = db().queryTransaction([&](soci::session& s) {
+    return ShopRepo(clock_).ensure(s, "other", model::Platform::kShopify);
+  });
+  ASSERT_TRUE(other_shop.isOk());
+  EXPECT_FALSE(find(*other_shop, "c1-shared"));
+
+  // An empty token is stored as NULL and comes back empty.
+  Cart no_token = cart("chk-3", 1);
+  no_token.cart_token.clear();
+  auto up = upsert(no_token);
+  ASSERT_TRUE(up.isOk());
+  EXPECT_TRUE(load(up->id)->cart_token.empty());
+  auto rows = rawRows("SELECT cart_token FROM carts WHERE platform_cart_id = 'chk-3'");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "<null>");
 }
 
 CARTRELAY_STORE_SUITE(CartRepoTest);

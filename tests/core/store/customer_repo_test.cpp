@@ -146,6 +146,44 @@ TEST_P(CustomerRepoTest, FindByPhoneAndNormalisedEmail) {
   EXPECT_EQ((*by_platform)->id, up->id);
 }
 
+TEST_P(CustomerRepoTest, FindByPhoneAndEmailPerShop) {
+  auto other = db().queryTransaction([&](soci::session& s) {
+    return ShopRepo(clock_).ensure(s, "other", model::Platform::kWooCommerce);
+  });
+  ASSERT_TRUE(other.isOk()) << other.status().toString();
+  auto mine = upsert(ayse());
+  model::Customer twin = ayse();
+  twin.shop_id = *other;
+  twin.platform_customer_id = "w-1";
+  auto theirs = upsert(twin);
+  ASSERT_TRUE(mine.isOk() && theirs.isOk());
+
+  auto ids = [](const Result<std::vector<model::Customer>>& found) {
+    std::vector<std::int64_t> out;
+    EXPECT_TRUE(found.isOk()) << found.status().toString();
+    if (found.isOk()) {
+      for (const model::Customer& c : *found) out.push_back(c.id);
+    }
+    return out;
+  };
+  using Ids = std::vector<std::int64_t>;
+  auto phone = [&](std::optional<std::int64_t> shop) {
+    return ids(db().querySession(
+        [&](soci::session& s) { return customers_->findByPhone(s, "+905321234567", shop); }));
+  };
+  auto email = [&](std::optional<std::int64_t> shop) {
+    return ids(db().querySession([&](soci::session& s) {
+      return customers_->findByEmail(s, "ayse.yilmaz@example.com", shop);
+    }));
+  };
+  EXPECT_EQ(phone(std::nullopt), (Ids{mine->id, theirs->id}));
+  EXPECT_EQ(phone(shop_id_), (Ids{mine->id}));
+  EXPECT_EQ(phone(*other), (Ids{theirs->id}));
+  EXPECT_EQ(email(std::nullopt), (Ids{mine->id, theirs->id}));
+  EXPECT_EQ(email(*other), (Ids{theirs->id}));
+  EXPECT_EQ(email(987654), Ids{});
+}
+
 TEST_P(CustomerRepoTest, OlderUpdateNeverOverwritesNewer) {
   model::Customer c = ayse();
   auto first = upsert(c);

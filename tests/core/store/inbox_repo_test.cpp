@@ -1,5 +1,8 @@
 #include "core/store/inbox_repo.h"
 
+#include <functional>
+#include <map>
+
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
@@ -195,6 +198,159 @@ TEST_P(InboxRepoTest, InsertRolledBackWithItsTransaction) {
   EXPECT_TRUE(rawRows("SELECT id FROM inbox").empty());
   // The delivery can be stored again once the failure is over.
   EXPECT_TRUE(insert(event("d-1")).isOk());
+}
+
+TEST_P(InboxRepoTest, RequeueMovesOnlyQuarantinedEventsBack) {
+  auto id = insert(event("d-1"));
+  ASSERT_TRUE(id.isOk());
+  auto requeue = [&](std::int64_t which) {
+    return db().withTransaction([&](soci::session& s) { return inbox_->requeue(s, which); });
+  };
+  EXPECT_EQ(requeue(*id).code(), Status::Code::kInvalidArgument);  // still received
+  ASSERT_TRUE(db().withTransaction([&](soci::session& s) {
+                    return inbox_->recordFailedAttempt(s, *id, "store unavailable");
+                  })
+                  .isOk());
+  ASSERT_TRUE(db().withTransaction([&](soci::session& s) {
+                    return inbox_->markQuarantined(s, *id, "unknown topic");
+                  })
+                  .isOk());
+  ASSERT_EQ(load(*id)->attempts, 1);
+
+  Status status = requeue(*id);
+  ASSERT_TRUE(status.isOk()) << status.toString();
+  auto back = load(*id);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->state, InboxState::kReceived);
+  EXPECT_EQ(back->attempts, 0);
+  EXPECT_TRUE(back->reason.empty());
+  EXPECT_FALSE(back->processed_at_ms);
+  EXPECT_EQ(back->body, event("d-1").body);  // still readable for the next pass
+  InboxRepo::Filter received;
+  received.state = InboxState::kReceived;
+  ASSERT_EQ(list(received).size(), 1u);
+
+  EXPECT_EQ(requeue(*id).code(), Status::Code::kInvalidArgument);  // already requeued
+  ASSERT_TRUE(
+      db().withTransaction([&](soci::session& s) { return inbox_->markDone(s, *id); }).isOk());
+  Status done = requeue(*id);
+  EXPECT_EQ(done.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(done.message().find("done"), std::string::npos) << done.toString();
+  EXPECT_EQ(requeue(987654).code(), Status::Code::kNotFound);
+}
+
+TEST_P(InboxRepoTest, DeleteExpiredCountsAndNeverTouchesReceivedRows) {
+  // t0: everything arrives.
+  const std::int64_t t0 = clock_.nowMillis();
+  std::map<std::string, std::int64_t> ids;
+  for (const char* name : {"old-done", "old-dup", "old-quar", "old-received", "new-done",
+                           "new-quar", "failed-received"}) {
+    auto id = insert(event(name));
+    ASSERT_TRUE(id.isOk()) << id.status().toString();
+    ids[name] = *id;
+  }
+  auto apply = [&](const std::function<Status(soci::session&)>& fn) {
+    ASSERT_TRUE(db().withTransaction(fn).isOk());
+  };
+  // t0 + 1 s: the old ones are processed.
+  clock_.advance(1000);
+  apply([&](soci::session& s) { return inbox_->markDone(s, ids["old-done"]); });
+  apply([&](soci::session& s) { return inbox_->markDuplicate(s, ids["old-dup"], "same"); });
+  apply([&](soci::session& s) { return inbox_->markQuarantined(s, ids["old-quar"], "bad"); });
+  apply([&](soci::session& s) {
+    return inbox_->recordFailedAttempt(s, ids["failed-received"], "store unavailable");
+  });
+  // t0 + 10 s: the new ones are processed; one more quarantined arrives.
+  clock_.advance(9000);
+  apply([&](soci::session& s) { return inbox_->markDone(s, ids["new-done"]); });
+  apply([&](soci::session& s) { return inbox_->markQuarantined(s, ids["new-quar"], "bad"); });
+  auto late = insert(event("late-quar"));
+  ASSERT_TRUE(late.isOk());
+  apply([&](soci::session& s) { return inbox_->markQuarantined(s, *late, "bad"); });
+
+  auto expire = [&](std::int64_t processed_before, std::int64_t quarantined_before) {
+    auto n = db().queryTransaction([&](soci::session& s) {
+      return inbox_->deleteExpired(s, processed_before, quarantined_before);
+    });
+    EXPECT_TRUE(n.isOk()) << n.status().toString();
+    return n.isOk() ? *n : -1;
+  };
+  // Nothing is older than t0.
+  EXPECT_EQ(expire(t0, t0), 0);
+  // Processed before t0 + 5 s: old-done, old-dup (old-quar is judged by its
+  // arrival, which is t0; quarantined_before = t0 keeps it).
+  EXPECT_EQ(expire(t0 + 5000, t0), 2);
+  EXPECT_FALSE(load(ids["old-done"]));
+  EXPECT_FALSE(load(ids["old-dup"]));
+  EXPECT_TRUE(load(ids["old-quar"]));
+  // Quarantined rows that arrived before t0 + 1: old-quar and new-quar, not
+  // the late one.
+  EXPECT_EQ(expire(t0 + 5000, t0 + 1), 2);
+  EXPECT_TRUE(load(*late));
+  // Far in the future: the rest of the processed rows go, received rows stay.
+  EXPECT_EQ(expire(t0 + 1'000'000'000, t0 + 1'000'000'000), 2);  // new-done, late-quar
+  auto left = rawRows("SELECT delivery_id, state FROM inbox ORDER BY id");
+  EXPECT_EQ(left, (std::vector<std::vector<std::string>>{{"old-received", "received"},
+                                                         {"failed-received", "received"}}));
+  EXPECT_EQ(expire(t0 + 1'000'000'000, t0 + 1'000'000'000), 0);
+}
+
+TEST_P(InboxRepoTest, CountByStateReportsEveryState) {
+  auto count = [&]() {
+    auto got = db().querySession([&](soci::session& s) { return inbox_->countByState(s); });
+    EXPECT_TRUE(got.isOk()) << got.status().toString();
+    return got.isOk() ? *got : std::map<InboxState, std::int64_t>{};
+  };
+  using Counts = std::map<InboxState, std::int64_t>;
+  EXPECT_EQ(count(), (Counts{{InboxState::kReceived, 0},
+                             {InboxState::kDone, 0},
+                             {InboxState::kDuplicate, 0},
+                             {InboxState::kQuarantined, 0}}));
+  for (const char* name : {"a", "b", "c", "d"}) ASSERT_TRUE(insert(event(name)).isOk());
+  auto ids = list({});
+  ASSERT_EQ(ids.size(), 4u);
+  ASSERT_TRUE(db().withTransaction([&](soci::session& s) { return inbox_->markDone(s, ids[0].id); })
+                  .isOk());
+  ASSERT_TRUE(db().withTransaction([&](soci::session& s) {
+                    return inbox_->markQuarantined(s, ids[1].id, "bad");
+                  })
+                  .isOk());
+  ASSERT_TRUE(db().withTransaction([&](soci::session& s) {
+                    return inbox_->markQuarantined(s, ids[2].id, "bad");
+                  })
+                  .isOk());
+  EXPECT_EQ(count(), (Counts{{InboxState::kReceived, 1},
+                             {InboxState::kDone, 1},
+                             {InboxState::kDuplicate, 0},
+                             {InboxState::kQuarantined, 2}}));
+}
+
+TEST_P(InboxRepoTest, ListFiltersByShop) {
+  auto other = db().queryTransaction([&](soci::session& s) {
+    return ShopRepo(clock_).ensure(s, "other", model::Platform::kWooCommerce);
+  });
+  ASSERT_TRUE(other.isOk());
+  auto mine = insert(event("a"));
+  InboxEvent theirs_in = event("b");
+  theirs_in.source = "other";
+  theirs_in.shop_id = *other;
+  auto theirs = insert(theirs_in);
+  InboxEvent nobody_in = event("c");
+  nobody_in.source = "whatsapp";
+  nobody_in.shop_id.reset();
+  auto nobody = insert(nobody_in);
+  ASSERT_TRUE(mine.isOk() && theirs.isOk() && nobody.isOk());
+
+  InboxRepo::Filter by_shop;
+  by_shop.shop_id = *other;
+  auto got = list(by_shop);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].id, *theirs);
+  by_shop.shop_id = shop_id_;
+  got = list(by_shop);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].id, *mine);
+  EXPECT_EQ(list({}).size(), 3u);
 }
 
 CARTRELAY_STORE_SUITE(InboxRepoTest);

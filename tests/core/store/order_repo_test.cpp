@@ -146,6 +146,41 @@ TEST_P(OrderRepoTest, UnknownCustomerIsInvalidArgument) {
   EXPECT_EQ(upsert(o).status().code(), Status::Code::kInvalidArgument);
 }
 
+TEST_P(OrderRepoTest, RemoveDeletesTheOrderAndItsItems) {
+  auto keep = upsert(order("1", 1));
+  auto gone = upsert(order("2", 1));
+  ASSERT_TRUE(keep.isOk() && gone.isOk());
+  auto remove = [&](std::int64_t shop, const std::string& platform_id) {
+    return db().queryTransaction(
+        [&](soci::session& s) { return orders_.remove(s, shop, platform_id); });
+  };
+
+  auto removed = remove(shop_id_, "2");
+  ASSERT_TRUE(removed.isOk()) << removed.status().toString();
+  EXPECT_TRUE(*removed);
+  EXPECT_FALSE(load(gone->id));
+  EXPECT_TRUE(
+      rawRows("SELECT line FROM order_items WHERE order_id = " + std::to_string(gone->id)).empty());
+  auto kept = load(keep->id);
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->items.size(), 1u);
+
+  // A redelivered deletion, an unknown id or another shop's id removes nothing.
+  auto again = remove(shop_id_, "2");
+  ASSERT_TRUE(again.isOk());
+  EXPECT_FALSE(*again);
+  auto other_shop = remove(shop_id_ + 1000, "1");
+  ASSERT_TRUE(other_shop.isOk());
+  EXPECT_FALSE(*other_shop);
+  EXPECT_TRUE(load(keep->id));
+
+  // The platform may recreate it later; it becomes a new row.
+  auto back = upsert(order("2", 2));
+  ASSERT_TRUE(back.isOk());
+  EXPECT_TRUE(back->applied);
+  EXPECT_NE(back->id, gone->id);
+}
+
 CARTRELAY_STORE_SUITE(OrderRepoTest);
 
 }  // namespace
