@@ -107,6 +107,11 @@ void FakeHttpServer::releaseHangs() {
   hang_cv_.notify_all();
 }
 
+int FakeHttpServer::hangingNow() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return hanging_;
+}
+
 std::vector<RecordedRequest> FakeHttpServer::requests() const {
   std::lock_guard<std::mutex> lock(mu_);
   return requests_;
@@ -165,8 +170,10 @@ void FakeHttpServer::handle(Poco::Net::HTTPServerRequest& request,
   if (failure == FailureMode::kHang) {
     std::unique_lock<std::mutex> lock(mu_);
     const std::uint64_t generation = hang_generation_;
+    ++hanging_;
     hang_cv_.wait_for(lock, std::chrono::milliseconds(hang_limit_ms_),
                       [&] { return stopping_ || hang_generation_ != generation; });
+    --hanging_;
     return;
   }
 

@@ -73,6 +73,9 @@ class FakeHttpServer {
   void setHangLimitMs(std::int64_t ms);
   void releaseHangs();
 
+  // How many requests are hanging right now (kHang, not yet released).
+  int hangingNow() const;
+
   std::vector<RecordedRequest> requests() const;
   void clearRequests();
   std::size_t requestCount() const;
@@ -88,6 +91,7 @@ class FakeHttpServer {
   std::deque<FailureMode> failures_;
   std::int64_t hang_limit_ms_ = 10'000;
   std::uint64_t hang_generation_ = 0;
+  int hanging_ = 0;
   bool stopping_ = false;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
