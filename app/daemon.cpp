@@ -3,11 +3,13 @@
 #include <csignal>
 #include <memory>
 
+#include "app/http/admin_handlers.h"
 #include "app/http/ops_handlers.h"
 #include "app/http/router.h"
 #include "app/http/server.h"
 #include "app/http/webhook_handlers.h"
 #include "app/inbox_routing.h"
+#include "app/shop_pollers.h"
 #include "app/signals.h"
 #include "app/store_health.h"
 #include "app/store_options.h"
@@ -111,6 +113,19 @@ int runDaemon(const config::AppConfig& config) {
                                                            [p = processor.get()] { p->notify(); });
   processor->start();
 
+  // Reconciliation polling feeds the same inbox as the webhooks, so a change
+  // seen both ways is one change.
+  auto pollers = std::make_unique<ShopPollers>(
+      config, *database, clock, metrics,
+      [w = writer.get()](core::model::InboxEvent&& event) -> core::Status {
+        auto stored = w->write(std::move(event));
+        if (stored.isOk() || stored.status().code() == core::Status::Code::kDuplicate) {
+          return core::Status::ok();
+        }
+        return stored.status();
+      });
+  pollers->start();
+
   auto store_health =
       std::make_unique<StoreHealth>([&database] { return database->ping(); }, kStoreProbeInterval);
 
@@ -127,6 +142,8 @@ int runDaemon(const config::AppConfig& config) {
   webhook_deps.metrics = &metrics;
   webhook_deps.clock = &clock;
   http::addWebhookRoutes(router, std::move(webhook_deps));
+
+  http::addAdminRoutes(router, http::AdminDeps{config.daemon.admin_token, pollers.get()});
 
   http::HttpServerOptions http_options;
   http_options.listen = config.daemon.listen.host + ":" + std::to_string(config.daemon.listen.port);
@@ -150,10 +167,12 @@ int runDaemon(const config::AppConfig& config) {
   log::info("daemon.stopping").kv("signal", sig == SIGTERM ? "TERM" : "INT");
 
   // Reverse start order: no new requests, finish in-flight ones (each waits
-  // for its inbox commit), then the writer, the processor, the prober and
-  // the store.
+  // for its inbox commit), then the pollers, the writer, the processor, the
+  // prober and the store.
   server->stop();
   server.reset();
+  pollers->stop();
+  pollers.reset();
   writer->stop();
   writer.reset();
   processor->stop();

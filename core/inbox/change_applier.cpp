@@ -134,19 +134,13 @@ Status ChangeApplier::Run::emit(DomainEventKind kind, const Refs& refs, std::int
 
 Result<std::optional<model::Customer>> ChangeApplier::Run::findByContact(
     const model::Customer& ref) {
-  auto pick = [this](const std::vector<model::Customer>& found) -> std::optional<model::Customer> {
-    for (const auto& c : found) {
-      if (c.shop_id == shop_id_) return c;
-    }
-    return std::nullopt;
-  };
   if (ref.phone_valid && !ref.phone.empty()) {
-    CARTRELAY_ASSIGN_OR_RETURN(auto by_phone, a_.customers_.findByPhone(s_, ref.phone));
-    if (auto c = pick(by_phone)) return c;
+    CARTRELAY_ASSIGN_OR_RETURN(auto by_phone, a_.customers_.findByPhone(s_, ref.phone, shop_id_));
+    if (!by_phone.empty()) return std::optional<model::Customer>(by_phone.front());
   }
   if (!ref.email.empty()) {
-    CARTRELAY_ASSIGN_OR_RETURN(auto by_email, a_.customers_.findByEmail(s_, ref.email));
-    if (auto c = pick(by_email)) return c;
+    CARTRELAY_ASSIGN_OR_RETURN(auto by_email, a_.customers_.findByEmail(s_, ref.email, shop_id_));
+    if (!by_email.empty()) return std::optional<model::Customer>(by_email.front());
   }
   return std::optional<model::Customer>();
 }
