@@ -1,7 +1,8 @@
 # The two commands of the README, and a few helpers around them.
 #   make run    install what is missing, build release, migrate, run the demo daemon
 #   make test   install what is missing, build dev (ASan/UBSan), run every test
-.PHONY: run test build-release build-dev deps format format-check deb deb-check clean
+#   make bench  build release, run the webhook intake benchmark (tests/bench/README.md)
+.PHONY: run test bench build-release build-dev deps format format-check deb deb-check clean
 
 JOBS ?= $(shell nproc)
 CONFIG ?= examples/cartrelay.ini
@@ -37,6 +38,14 @@ test: build-dev
 	  ctest --preset dev -j $(JOBS) || status=$$?; \
 	scripts/test-mariadb.sh stop $(MARIADB_DIR) $(MARIADB_PORT); \
 	exit $$status
+
+# Prints figures (webhooks/s, latency, ratio to /healthz); asserts no time.
+# Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--connections 128".
+bench:
+	scripts/install-deps.sh build bench
+	cmake --preset release
+	cmake --build build/release -j2 --target cartrelay
+	tests/bench/webhook_intake_bench.sh $(BENCH_ARGS)
 
 format:
 	scripts/format.sh
