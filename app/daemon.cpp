@@ -106,11 +106,14 @@ int runDaemon(const config::AppConfig& config) {
   // Intake and processing: webhooks are committed by the writer (group
   // commit) and worked off by the processor, which the writer wakes.
   core::store::InboxRepo inbox_repo(*keys, clock);
+  std::unique_ptr<core::inbox::InboxWriter> writer;
+  core::inbox::InboxProcessor::Options processor_options = processorOptions(config);
+  processor_options.intake_backlog = [&writer] { return writer ? writer->backlog() : 0; };
   auto processor = std::make_unique<core::inbox::InboxProcessor>(
-      *database, *keys, clock, makeInboxRouter(config), &metrics, processorOptions(config));
-  auto writer = std::make_unique<core::inbox::InboxWriter>(*database, inbox_repo,
-                                                           core::inbox::InboxWriter::Options{},
-                                                           [p = processor.get()] { p->notify(); });
+      *database, *keys, clock, makeInboxRouter(config), &metrics, processor_options);
+  writer = std::make_unique<core::inbox::InboxWriter>(*database, inbox_repo,
+                                                      core::inbox::InboxWriter::Options{},
+                                                      [p = processor.get()] { p->notify(); });
   processor->start();
 
   // Reconciliation polling feeds the same inbox as the webhooks, so a change
@@ -174,9 +177,9 @@ int runDaemon(const config::AppConfig& config) {
   pollers->stop();
   pollers.reset();
   writer->stop();
-  writer.reset();
-  processor->stop();
+  processor->stop();  // before the writer goes: it reads the writer's backlog
   processor.reset();
+  writer.reset();
   store_health.reset();
   database.reset();
   log::info("daemon.stopped");

@@ -7,6 +7,9 @@
 #include <vector>
 
 #include <soci/soci.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "core/util/log.h"
 
@@ -82,7 +85,21 @@ void InboxProcessor::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool InboxProcessor::yieldToIntake() {
+  if (!options_.intake_backlog) return true;
+  std::chrono::milliseconds waited{0};
+  while (options_.intake_backlog() > options_.yield_above && waited < options_.max_yield) {
+    std::unique_lock lock(mu_);
+    if (wake_.wait_for(lock, options_.yield_for, [this] { return stopping_; })) return false;
+    waited += options_.yield_for;
+  }
+  return true;
+}
+
 void InboxProcessor::run() {
+  // Below the HTTP threads: on a small VPS the CPU goes to answering the
+  // platforms first; the backlog is worked off as soon as they are served.
+  setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 10);
   auto last_sweep = std::chrono::steady_clock::now() - options_.retention_interval;
   for (;;) {
     {
@@ -128,6 +145,7 @@ Result<InboxProcessor::Counts> InboxProcessor::processPending() {
   std::int64_t after_id = 0;
   bool more = true;
   while (more) {
+    if (!yieldToIntake()) break;
     auto batch = processBatch(after_id, more);
     if (!batch.isOk()) return batch.status();
     total.done += batch->done;

@@ -61,6 +61,16 @@ class InboxProcessor {
     std::int64_t keep_processed_ms = 7LL * 24 * 3600 * 1000;     // retention.inbox
     std::int64_t keep_quarantined_ms = 30LL * 24 * 3600 * 1000;  // retention.inbox_quarantined
     std::chrono::milliseconds retention_interval{3600 * 1000};
+    // Intake first: while more than `yield_above` webhooks wait for their
+    // commit, the processor pauses `yield_for` before each batch (both share
+    // the store and the CPU; answering the platform in time is what keeps
+    // webhooks from being retried or disabled). After `max_yield` of
+    // pausing it runs one batch anyway, so a long burst delays processing
+    // but never starves it. Null: never yield.
+    std::function<std::size_t()> intake_backlog;
+    std::size_t yield_above = 8;
+    std::chrono::milliseconds yield_for{20};
+    std::chrono::milliseconds max_yield{2000};
   };
 
   struct Counts {
@@ -98,6 +108,9 @@ class InboxProcessor {
   void run();
   Result<Counts> processBatch(std::int64_t& after_id, bool& more);
   Mapped mapEvent(const model::InboxEvent& event) const;
+  // Waits while the intake is busy (Options::intake_backlog); false when
+  // stopping.
+  bool yieldToIntake();
 
   store::Database& database_;
   const Clock& clock_;

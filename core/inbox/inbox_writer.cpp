@@ -24,6 +24,7 @@ Result<std::int64_t> InboxWriter::write(model::InboxEvent event) {
     if (stopping_) return Status::unavailable("inbox writer is stopping");
     queue_.push_back(Pending{std::move(event), {}});
     result = queue_.back().done.get_future();
+    backlog_.fetch_add(1, std::memory_order_relaxed);
   }
   wake_.notify_one();
   return result.get();
@@ -84,6 +85,7 @@ void InboxWriter::commitBatch(std::deque<Pending>& batch) {
         .status(committed);
     Status refused = Status::unavailable("inbox store unavailable");
     for (Pending& p : batch) p.done.set_value(refused);
+    backlog_.fetch_sub(batch.size(), std::memory_order_relaxed);
     return;
   }
   bool stored_any = false;
@@ -91,6 +93,7 @@ void InboxWriter::commitBatch(std::deque<Pending>& batch) {
     stored_any = stored_any || outcomes[i].isOk();
     batch[i].done.set_value(std::move(outcomes[i]));
   }
+  backlog_.fetch_sub(batch.size(), std::memory_order_relaxed);
   if (stored_any && on_commit_) on_commit_();
 }
 

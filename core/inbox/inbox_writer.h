@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -58,6 +59,10 @@ class InboxWriter {
   // writer thread.
   void stop();
 
+  // Events handed in and not yet answered: how busy the intake is. The
+  // inbox processor yields to a deep queue.
+  std::size_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
+
  private:
   struct Pending {
     model::InboxEvent event;
@@ -72,6 +77,7 @@ class InboxWriter {
   const Options options_;
   const std::function<void()> on_commit_;
 
+  std::atomic<std::size_t> backlog_{0};
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;
