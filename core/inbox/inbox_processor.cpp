@@ -85,15 +85,18 @@ void InboxProcessor::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool InboxProcessor::yieldToIntake() {
-  if (!options_.intake_backlog) return true;
+std::optional<int> InboxProcessor::yieldToIntake() {
+  if (!options_.intake_backlog) return options_.batch_size;
   std::chrono::milliseconds waited{0};
-  while (options_.intake_backlog() > options_.yield_above && waited < options_.max_yield) {
+  while (options_.intake_backlog() > options_.yield_above) {
+    if (waited >= options_.max_yield) return options_.busy_batch_size;
     std::unique_lock lock(mu_);
-    if (wake_.wait_for(lock, options_.yield_for, [this] { return stopping_; })) return false;
+    if (wake_.wait_for(lock, options_.yield_for, [this] { return stopping_; })) {
+      return std::nullopt;
+    }
     waited += options_.yield_for;
   }
-  return true;
+  return options_.batch_size;
 }
 
 void InboxProcessor::run() {
@@ -145,8 +148,9 @@ Result<InboxProcessor::Counts> InboxProcessor::processPending() {
   std::int64_t after_id = 0;
   bool more = true;
   while (more) {
-    if (!yieldToIntake()) break;
-    auto batch = processBatch(after_id, more);
+    std::optional<int> limit = yieldToIntake();
+    if (!limit) break;
+    auto batch = processBatch(after_id, more, *limit);
     if (!batch.isOk()) return batch.status();
     total.done += batch->done;
     total.duplicate += batch->duplicate;
@@ -163,15 +167,16 @@ Result<InboxProcessor::Counts> InboxProcessor::processPending() {
   return total;
 }
 
-Result<InboxProcessor::Counts> InboxProcessor::processBatch(std::int64_t& after_id, bool& more) {
+Result<InboxProcessor::Counts> InboxProcessor::processBatch(std::int64_t& after_id, bool& more,
+                                                            int limit) {
   store::InboxRepo::Filter filter;
   filter.state = model::InboxState::kReceived;
   filter.after_id = after_id;
-  filter.limit = options_.batch_size;
+  filter.limit = limit;
   CARTRELAY_ASSIGN_OR_RETURN(
       std::vector<model::InboxEvent> events,
       database_.querySession([&](soci::session& s) { return inbox_.list(s, filter); }));
-  more = static_cast<int>(events.size()) == options_.batch_size;
+  more = static_cast<int>(events.size()) == limit;
   if (events.empty()) return Counts{};
   after_id = events.back().id;
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/inbox/change_applier.h"
@@ -71,6 +72,7 @@ class InboxProcessor {
     std::size_t yield_above = 8;
     std::chrono::milliseconds yield_for{20};
     std::chrono::milliseconds max_yield{2000};
+    int busy_batch_size = 16;
   };
 
   struct Counts {
@@ -106,11 +108,12 @@ class InboxProcessor {
   struct Mapped;
 
   void run();
-  Result<Counts> processBatch(std::int64_t& after_id, bool& more);
+  Result<Counts> processBatch(std::int64_t& after_id, bool& more, int limit);
   Mapped mapEvent(const model::InboxEvent& event) const;
-  // Waits while the intake is busy (Options::intake_backlog); false when
-  // stopping.
-  bool yieldToIntake();
+  // Waits while the intake is busy (Options::intake_backlog). Returns the
+  // size of the next batch (Options::busy_batch_size when the intake is still
+  // busy, so the store is held only briefly), or nullopt when stopping.
+  std::optional<int> yieldToIntake();
 
   store::Database& database_;
   const Clock& clock_;
