@@ -108,7 +108,7 @@ int runDaemon(const config::AppConfig& config) {
   core::store::InboxRepo inbox_repo(*keys, clock);
   std::unique_ptr<core::inbox::InboxWriter> writer;
   core::inbox::InboxProcessor::Options processor_options = processorOptions(config);
-  processor_options.intake_backlog = [&writer] { return writer ? writer->backlog() : 0; };
+  processor_options.intake_total = [&writer] { return writer ? writer->handedIn() : 0; };
   auto processor = std::make_unique<core::inbox::InboxProcessor>(
       *database, *keys, clock, makeInboxRouter(config), &metrics, processor_options);
   writer = std::make_unique<core::inbox::InboxWriter>(*database, inbox_repo,
@@ -177,7 +177,7 @@ int runDaemon(const config::AppConfig& config) {
   pollers->stop();
   pollers.reset();
   writer->stop();
-  processor->stop();  // before the writer goes: it reads the writer's backlog
+  processor->stop();  // before the writer goes: it reads the writer's intake count
   processor.reset();
   writer.reset();
   store_health.reset();

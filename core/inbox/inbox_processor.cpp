@@ -86,9 +86,22 @@ void InboxProcessor::stop() {
 }
 
 std::optional<int> InboxProcessor::yieldToIntake() {
-  if (!options_.intake_backlog) return options_.batch_size;
+  if (!options_.intake_total) return options_.batch_size;
+  // A rate over the time since the last look rather than the writer's
+  // queue depth: the queue empties at every commit, so a sample of it
+  // misses a flood about as often as it sees one.
   std::chrono::milliseconds waited{0};
-  while (options_.intake_backlog() > options_.yield_above) {
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    const std::uint64_t total = options_.intake_total();
+    const std::uint64_t arrived = total - intake_seen_;
+    const auto elapsed_ms =
+        std::chrono::duration<double, std::milli>(now - intake_seen_at_).count();
+    intake_seen_ = total;
+    intake_seen_at_ = now;
+    const double allowed = static_cast<double>(options_.yield_above) * elapsed_ms /
+                           static_cast<double>(options_.yield_for.count());
+    if (static_cast<double>(arrived) <= allowed) return options_.batch_size;
     if (waited >= options_.max_yield) return options_.busy_batch_size;
     std::unique_lock lock(mu_);
     if (wake_.wait_for(lock, options_.yield_for, [this] { return stopping_; })) {
@@ -96,7 +109,6 @@ std::optional<int> InboxProcessor::yieldToIntake() {
     }
     waited += options_.yield_for;
   }
-  return options_.batch_size;
 }
 
 void InboxProcessor::run() {

@@ -62,14 +62,17 @@ class InboxProcessor {
     std::int64_t keep_processed_ms = 7LL * 24 * 3600 * 1000;     // retention.inbox
     std::int64_t keep_quarantined_ms = 30LL * 24 * 3600 * 1000;  // retention.inbox_quarantined
     std::chrono::milliseconds retention_interval{3600 * 1000};
-    // Intake first: while more than `yield_above` webhooks wait for their
-    // commit, the processor pauses `yield_for` before each batch (both share
-    // the store and the CPU; answering the platform in time is what keeps
-    // webhooks from being retried or disabled). After `max_yield` of
-    // pausing it runs one batch anyway, so a long burst delays processing
+    // Intake first: both share the store and the CPU, and answering the
+    // platform in time is what keeps webhooks from being retried or
+    // disabled. `intake_total` is the intake's running count of events
+    // handed in; before each batch the processor looks at how many arrived
+    // since its last look, and while that is more than `yield_above` per
+    // `yield_for` (400/s by default: a flood, not a busy shop) it pauses
+    // `yield_for` and looks again. After `max_yield` of pausing it runs one
+    // batch of `busy_batch_size` anyway, so a long burst delays processing
     // but never starves it. Null: never yield.
-    std::function<std::size_t()> intake_backlog;
-    std::size_t yield_above = 8;
+    std::function<std::uint64_t()> intake_total;
+    std::uint64_t yield_above = 8;
     std::chrono::milliseconds yield_for{20};
     std::chrono::milliseconds max_yield{2000};
     int busy_batch_size = 16;
@@ -110,7 +113,7 @@ class InboxProcessor {
   void run();
   Result<Counts> processBatch(std::int64_t& after_id, bool& more, int limit);
   Mapped mapEvent(const model::InboxEvent& event) const;
-  // Waits while the intake is busy (Options::intake_backlog). Returns the
+  // Waits while the intake is busy (Options::intake_total). Returns the
   // size of the next batch (Options::busy_batch_size when the intake is still
   // busy, so the store is held only briefly), or nullopt when stopping.
   std::optional<int> yieldToIntake();
@@ -122,6 +125,10 @@ class InboxProcessor {
   const Options options_;
   store::InboxRepo inbox_;
   ChangeApplier applier_;
+
+  // The intake's count at the last look (yieldToIntake), processor thread only.
+  std::uint64_t intake_seen_ = 0;
+  std::chrono::steady_clock::time_point intake_seen_at_ = std::chrono::steady_clock::now();
 
   std::mutex mu_;
   std::condition_variable wake_;

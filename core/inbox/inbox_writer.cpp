@@ -17,14 +17,17 @@ InboxWriter::InboxWriter(store::Database& database, const store::InboxRepo& repo
 
 InboxWriter::~InboxWriter() { stop(); }
 
-Result<std::int64_t> InboxWriter::write(model::InboxEvent event) {
+Result<std::int64_t> InboxWriter::write(const model::InboxEvent& event) {
+  // Checking and encrypting on the caller's thread keeps the one writer
+  // thread, which every caller waits for, down to SQL.
+  CARTRELAY_ASSIGN_OR_RETURN(store::InboxRepo::SealedEvent sealed, repo_.seal(event));
   std::future<Result<std::int64_t>> result;
   {
     std::lock_guard lock(mu_);
     if (stopping_) return Status::unavailable("inbox writer is stopping");
-    queue_.push_back(Pending{std::move(event), {}});
+    queue_.push_back(Pending{std::move(sealed), {}});
     result = queue_.back().done.get_future();
-    backlog_.fetch_add(1, std::memory_order_relaxed);
+    handed_in_.fetch_add(1, std::memory_order_relaxed);
   }
   wake_.notify_one();
   return result.get();
@@ -62,20 +65,15 @@ void InboxWriter::run() {
 }
 
 void InboxWriter::commitBatch(std::deque<Pending>& batch) {
+  std::vector<const store::InboxRepo::SealedEvent*> events;
+  events.reserve(batch.size());
+  for (const Pending& p : batch) events.push_back(&p.event);
   std::vector<Result<std::int64_t>> outcomes;
   Status committed = database_.withTransaction([&](soci::session& s) -> Status {
-    outcomes.clear();  // a retried callback starts over
-    outcomes.reserve(batch.size());
-    for (Pending& p : batch) {
-      Result<std::int64_t> id = repo_.insert(s, p.event);
-      // Duplicates and unusable events are answers for that caller only; any
-      // other failure means the transaction cannot be trusted: roll back all.
-      if (!id.isOk() && id.status().code() != Status::Code::kDuplicate &&
-          id.status().code() != Status::Code::kInvalidArgument) {
-        return id.status();
-      }
-      outcomes.push_back(std::move(id));
-    }
+    // A retried callback starts over. Duplicates and unusable events are
+    // answers for that caller only (inner results); a failed outer result
+    // means the transaction cannot be trusted and rolls back.
+    CARTRELAY_ASSIGN_OR_RETURN(outcomes, repo_.insertSealed(s, events));
     return Status::ok();
   });
 
@@ -85,7 +83,6 @@ void InboxWriter::commitBatch(std::deque<Pending>& batch) {
         .status(committed);
     Status refused = Status::unavailable("inbox store unavailable");
     for (Pending& p : batch) p.done.set_value(refused);
-    backlog_.fetch_sub(batch.size(), std::memory_order_relaxed);
     return;
   }
   bool stored_any = false;
@@ -93,7 +90,6 @@ void InboxWriter::commitBatch(std::deque<Pending>& batch) {
     stored_any = stored_any || outcomes[i].isOk();
     batch[i].done.set_value(std::move(outcomes[i]));
   }
-  backlog_.fetch_sub(batch.size(), std::memory_order_relaxed);
   if (stored_any && on_commit_) on_commit_();
 }
 

@@ -27,7 +27,8 @@ namespace cartrelay::core::inbox {
 //   id             stored, in state `received`;
 //   kDuplicate     (source, delivery_id) was stored before: answer 2xx, do not
 //                  process again;
-//   kInvalidArgument  the event itself is unusable (InboxRepo::insert rules);
+//   kInvalidArgument  the event itself is unusable (InboxRepo::insert rules;
+//                  refused before it is queued);
 //   kUnavailable   the batch's transaction failed (store down, disk full) or
 //                  the writer is stopping: nothing of the batch is stored; the
 //                  platform should retry (503).
@@ -52,20 +53,21 @@ class InboxWriter {
   InboxWriter& operator=(const InboxWriter&) = delete;
   ~InboxWriter();
 
-  // Blocks until the event is durable or refused (see above).
-  Result<std::int64_t> write(model::InboxEvent event);
+  // Blocks until the event is durable or refused (see above). The body is
+  // encrypted on the calling thread before the event is queued.
+  Result<std::int64_t> write(const model::InboxEvent& event);
 
   // Refuses new writes (kUnavailable), commits what is queued, joins the
   // writer thread.
   void stop();
 
-  // Events handed in and not yet answered: how busy the intake is. The
-  // inbox processor yields to a deep queue.
-  std::size_t backlog() const { return backlog_.load(std::memory_order_relaxed); }
+  // Events handed to write() so far, a running count: how busy the intake
+  // is. The inbox processor yields to a high rate.
+  std::uint64_t handedIn() const { return handed_in_.load(std::memory_order_relaxed); }
 
  private:
   struct Pending {
-    model::InboxEvent event;
+    store::InboxRepo::SealedEvent event;
     std::promise<Result<std::int64_t>> done;
   };
 
@@ -77,7 +79,7 @@ class InboxWriter {
   const Options options_;
   const std::function<void()> on_commit_;
 
-  std::atomic<std::size_t> backlog_{0};
+  std::atomic<std::uint64_t> handed_in_{0};
   std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Pending> queue_;

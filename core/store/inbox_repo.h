@@ -21,12 +21,15 @@ namespace cartrelay::core::store {
 // durably before the HTTP answer (DESIGN.md "Delivery semantics") and then
 // processed at least once.
 //
-// The raw body may contain personal data, so it is stored encrypted under a
-// per-row data key (associated data "inbox.body:<id>"); retention can
-// destroy the key to make old bodies unreadable. Source, platform, topic,
-// delivery id and headers stay plain and must be valid UTF-8; headers must
-// not contain secrets (signatures are fine, tokens are not). `reason` texts
-// must not contain personal data: they are shown by `cartrelay inbox list`.
+// The raw body may contain personal data, so it is stored LZ4-compressed
+// and encrypted under a per-row data key; retention can destroy the key to
+// make old bodies unreadable. The ciphertext's associated data pins it to
+// its row through the unique (source, delivery_id), so sealing needs no row
+// id and can run before the insert, on the caller's thread (rows written
+// before schema 3, uncompressed and bound to "inbox.body:<id>", still read). Source, platform,
+// topic, delivery id and headers stay plain and must be valid UTF-8; headers must not contain
+// secrets (signatures are fine, tokens are not). `reason` texts must not contain personal data:
+// they are shown by `cartrelay inbox list`.
 //
 // Every method takes the soci::session of a Database callback. insert must
 // be committed (Database::withTransaction) before the webhook is answered.
@@ -41,12 +44,41 @@ class InboxRepo {
   InboxRepo(const InboxRepo&) = delete;
   InboxRepo& operator=(const InboxRepo&) = delete;
 
-  // Stores a new event in state `received` with attempts 0 and returns its
-  // id. `id`, `state`, `reason`, `processed_at_ms` and `attempts` are
-  // ignored; received_at_ms 0 means "now". kDuplicate when (source,
-  // delivery_id) was stored before (the platform retried: answer 2xx, do not
-  // process again); kInvalidArgument for an empty source, platform, topic or
-  // delivery id, or text fields that are not UTF-8.
+  // An event checked and with its body sealed under a fresh row key, ready
+  // for insertSealed. Holds no plaintext body and no raw key. Move-only.
+  class SealedEvent {
+   public:
+    SealedEvent(SealedEvent&&) noexcept = default;
+    SealedEvent& operator=(SealedEvent&&) noexcept = default;
+
+   private:
+    friend class InboxRepo;
+    SealedEvent() = default;
+    model::InboxEvent meta;  // body empty
+    std::string data_key;    // wrapped
+    std::string body_enc;    // "" for an empty body
+  };
+
+  // The CPU half of insert(): checks the event (kInvalidArgument, as for
+  // insert) and encrypts its body. Needs no session and no lock, so the
+  // inbox writer's callers run it on their own threads and the writer's
+  // transaction only runs SQL. received_at_ms 0 becomes "now".
+  Result<SealedEvent> seal(const model::InboxEvent& event) const;
+
+  // Inserts sealed events in order inside the caller's transaction, each
+  // statement prepared once for the whole batch (the group commit's hot
+  // path). The outer Result fails only when the store does, and then nothing
+  // of the transaction can be trusted (roll it back); otherwise there is one
+  // inner Result per event: its id, kDuplicate or kInvalidArgument (unknown
+  // shop id), as insert() returns them.
+  Result<std::vector<Result<std::int64_t>>> insertSealed(
+      soci::session& s, const std::vector<const SealedEvent*>& events) const;
+
+  // seal() and insertSealed() for one event: stores a new event in state
+  // `received` with attempts 0 and returns its id. `id`, `state`, `reason`, `processed_at_ms` and
+  // `attempts` are ignored; received_at_ms 0 means "now". kDuplicate when (source, delivery_id) was
+  // stored before (the platform retried: answer 2xx, do not process again); kInvalidArgument for an
+  // empty source, platform, topic or delivery id, or text fields that are not UTF-8.
   Result<std::int64_t> insert(soci::session& s, const model::InboxEvent& event) const;
 
   // The event with body decrypted (empty once its key was destroyed), or

@@ -1,9 +1,14 @@
 #include "core/util/crypto.h"
 
+#include <atomic>
+#include <cstring>
+#include <mutex>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 
 #include "core/util/text.h"
 
@@ -49,11 +54,63 @@ MacMatch matchHmacSha256(std::string_view received_mac, std::string_view body,
   return matched ? MacMatch::kMatch : MacMatch::kMismatch;
 }
 
+namespace {
+
+// Small random requests (row keys, nonces, request ids: several per webhook)
+// are served from a per-thread buffer that RAND_bytes refills 4 KiB at a
+// time: each RAND_bytes call has a fixed cost (DRBG locking, fork and reseed
+// checks) that dominated 12- and 32-byte requests. Every byte is handed out
+// once and zeroed as it goes. A forked child must not repeat its parent's
+// bytes, so fork() bumps a generation that empties every pool.
+constexpr std::size_t kPoolBytes = 4096;
+constexpr std::size_t kPooledRequestMax = 256;
+
+std::atomic<unsigned> g_fork_generation{0};
+std::once_flag g_atfork_once;
+
+struct RandomPool {
+  unsigned char bytes[kPoolBytes];
+  std::size_t used = kPoolBytes;  // empty
+  unsigned generation = 0;
+
+  ~RandomPool() { OPENSSL_cleanse(bytes, sizeof bytes); }
+
+  bool take(unsigned char* out, std::size_t n) {
+    const unsigned current = g_fork_generation.load(std::memory_order_relaxed);
+    if (generation != current) {
+      OPENSSL_cleanse(bytes, sizeof bytes);
+      used = kPoolBytes;
+      generation = current;
+    }
+    if (kPoolBytes - used < n) {
+      if (RAND_bytes(bytes, static_cast<int>(kPoolBytes)) != 1) return false;
+      used = 0;
+    }
+    std::memcpy(out, bytes + used, n);
+    OPENSSL_cleanse(bytes + used, n);
+    used += n;
+    return true;
+  }
+};
+
+}  // namespace
+
 Result<std::string> randomBytes(std::size_t n) {
   std::string out(n, '\0');
-  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
-    return Status::internal("OpenSSL RAND_bytes failed");
+  if (n == 0) return out;
+  auto* dst = reinterpret_cast<unsigned char*>(out.data());
+  bool ok = false;
+  if (n <= kPooledRequestMax) {
+    std::call_once(g_atfork_once, [] {
+      ::pthread_atfork(nullptr, nullptr,
+                       [] { g_fork_generation.fetch_add(1, std::memory_order_relaxed); });
+    });
+    thread_local RandomPool pool;
+    ok = pool.take(dst, n);
+  } else {
+    ok = RAND_bytes(dst, static_cast<int>(n)) == 1;
   }
+  if (!ok) return Status::internal("OpenSSL RAND_bytes failed");
   return out;
 }
 

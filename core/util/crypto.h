@@ -41,6 +41,8 @@ MacMatch matchHmacSha256(std::string_view received_mac, std::string_view body,
                          std::span<const std::string> secrets);
 
 // n bytes from the OpenSSL CSPRNG. Returns kInternal if the RNG fails.
+// Requests up to 256 bytes come from a per-thread buffer of CSPRNG output
+// (refilled 4 KiB at a time, each byte used once, emptied after fork()).
 Result<std::string> randomBytes(std::size_t n);
 
 // Lower-case hex; decode accepts either case and rejects odd lengths or

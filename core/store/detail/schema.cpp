@@ -263,6 +263,15 @@ const std::vector<Migration>& allMigrations() {
            // ix_inbox_state.
            index("ix_inbox_state_processed", "inbox", "state, processed_at_ms"),
        }},
+      {3,
+       "inbox_body_format",
+       {
+           // 0: body_enc is the raw body sealed to "inbox.body:<id>" (rows
+           // written before this migration); 1: the LZ4-compressed body
+           // sealed to the row's unique (source, delivery_id), so it can be
+           // sealed before the insert (InboxRepo::seal).
+           column("inbox", "body_format", "INTEGER NOT NULL DEFAULT 0"),
+       }},
   };
   return kMigrations;
 }

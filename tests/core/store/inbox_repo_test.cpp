@@ -7,6 +7,7 @@
 #include <soci/soci.h>
 
 #include "core/store/database.h"
+#include "core/store/detail/pii.h"
 #include "core/store/shop_repo.h"
 #include "tests/core/store/store_test_support.h"
 
@@ -186,6 +187,82 @@ TEST_P(InboxRepoTest, RejectsIncompleteOrNonUtf8Events) {
   ASSERT_TRUE(ok.isOk()) << ok.status().toString();
   EXPECT_EQ(load(*ok)->delivery_id, e.delivery_id);
   EXPECT_EQ(load(*ok)->topic, e.topic);
+}
+
+TEST_P(InboxRepoTest, BatchInsertAnswersEachEventOnItsOwn) {
+  InboxEvent stranger = event("d-3");
+  stranger.shop_id = shop_id_ + 1000;  // no such shop
+  std::vector<InboxRepo::SealedEvent> sealed;
+  for (const InboxEvent& e : {event("d-1"), event("d-2"), event("d-1"), stranger, event("d-4")}) {
+    auto one = inbox_->seal(e);
+    ASSERT_TRUE(one.isOk()) << one.status().toString();
+    sealed.push_back(std::move(one).value());
+  }
+  std::vector<const InboxRepo::SealedEvent*> batch;
+  for (const auto& e : sealed) batch.push_back(&e);
+
+  auto outcomes =
+      db().queryTransaction([&](soci::session& s) { return inbox_->insertSealed(s, batch); });
+  ASSERT_TRUE(outcomes.isOk()) << outcomes.status().toString();
+  ASSERT_EQ(outcomes->size(), 5u);
+  ASSERT_TRUE((*outcomes)[0].isOk());
+  ASSERT_TRUE((*outcomes)[1].isOk());
+  // The same delivery twice in one batch: the second is the duplicate.
+  EXPECT_EQ((*outcomes)[2].status().code(), Status::Code::kDuplicate);
+  EXPECT_EQ((*outcomes)[3].status().code(), Status::Code::kInvalidArgument);
+  ASSERT_TRUE((*outcomes)[4].isOk());
+  EXPECT_LT(*(*outcomes)[0], *(*outcomes)[1]);
+  EXPECT_LT(*(*outcomes)[1], *(*outcomes)[4]);
+  EXPECT_EQ(rawRows("SELECT id FROM inbox").size(), 3u);
+  for (std::size_t i : {0u, 1u, 4u}) {
+    auto loaded = load(*(*outcomes)[i]);
+    ASSERT_TRUE(loaded);
+    EXPECT_EQ(loaded->body, event("d-1").body);
+  }
+  EXPECT_EQ(load(*(*outcomes)[4])->delivery_id, "d-4");
+}
+
+TEST_P(InboxRepoTest, SealRefusesWhatInsertRefuses) {
+  InboxEvent no_topic = event("d-1");
+  no_topic.topic.clear();
+  EXPECT_EQ(inbox_->seal(no_topic).status().code(), Status::Code::kInvalidArgument);
+  InboxEvent bad_text = event("d-1");
+  bad_text.headers_json = std::string("{\"x\":\"\xC3\"}");
+  EXPECT_EQ(inbox_->seal(bad_text).status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST_P(InboxRepoTest, BodyMovedToAnotherRowDoesNotDecrypt) {
+  auto a = insert(event("d-1"));
+  auto b = insert(event("d-2"));
+  ASSERT_TRUE(a.isOk() && b.isOk());
+  // Copy row a's key and ciphertext over row b's: the body is bound to its
+  // delivery, so it must not turn up as row b's body.
+  auto cells = rawRows("SELECT data_key, body_enc FROM inbox WHERE id = " + std::to_string(*a));
+  ASSERT_EQ(cells.size(), 1u);
+  exec("UPDATE inbox SET data_key = '" + cells[0][0] + "', body_enc = '" + cells[0][1] +
+       "' WHERE id = " + std::to_string(*b));
+  auto moved = db().querySession([&](soci::session& s) { return inbox_->load(s, *b); });
+  EXPECT_EQ(moved.status().code(), Status::Code::kPermanent) << moved.status().toString();
+  ASSERT_TRUE(load(*a));
+}
+
+TEST_P(InboxRepoTest, RowsSealedToTheirIdBeforeSchema3StillRead) {
+  InboxEvent in = event("d-1");
+  auto id = insert(in);
+  ASSERT_TRUE(id.isOk());
+  // Rewrite the row the way the store wrote it before migration 3: body
+  // uncompressed, sealed to "inbox.body:<id>", body_format 0.
+  auto cells = rawRows("SELECT data_key FROM inbox WHERE id = " + std::to_string(*id));
+  ASSERT_EQ(cells.size(), 1u);
+  auto key = detail::unwrapRowKey(keys_->cipher(), cells[0][0]);
+  ASSERT_TRUE(key.isOk());
+  auto legacy = detail::sealCell(*key, in.body, "inbox.body", *id);
+  ASSERT_TRUE(legacy.isOk());
+  exec("UPDATE inbox SET body_format = 0, body_enc = '" + *legacy +
+       "' WHERE id = " + std::to_string(*id));
+  auto loaded = load(*id);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->body, in.body);
 }
 
 TEST_P(InboxRepoTest, InsertRolledBackWithItsTransaction) {

@@ -9,6 +9,7 @@
 #include "core/store/customer_repo.h"
 #include "core/store/database.h"
 #include "core/store/detail/dialect.h"
+#include "core/store/detail/pii.h"
 #include "core/store/detail/schema.h"
 #include "core/store/inbox_repo.h"
 #include "core/store/order_repo.h"
@@ -200,17 +201,22 @@ TEST_P(MigrationsTest, Version1DatabaseUpgradesAndKeepsItsRows) {
     o.items = {model::OrderItem{0, "p1", "v1", "Kilim", 1, 129900}};
     CARTRELAY_ASSIGN_OR_RETURN(UpsertResult order, OrderRepo(clock_).upsert(s, o));
     out.order = order.id;
-    model::InboxEvent e;
-    e.source = "acme";
-    e.shop_id = out.shop;
-    e.platform = "shopify";
-    e.topic = "orders/create";
-    e.delivery_id = "d-1";
-    e.headers_json = "{}";
-    e.body = R"({"id":1001})";
-    CARTRELAY_ASSIGN_OR_RETURN(out.inbox, InboxRepo(*keys_, clock_).insert(s, e));
     std::int64_t shop = out.shop;
     std::int64_t customer_id = out.customer;
+    // The inbox row as schema 1 stored it: the raw body sealed to
+    // "inbox.body:<id>" by an UPDATE after the INSERT.
+    CARTRELAY_ASSIGN_OR_RETURN(detail::NewKey row_key, detail::newRowKey(keys_->cipher()));
+    std::string wrapped = row_key.wrapped;
+    s << "INSERT INTO inbox (source, shop_id, platform, topic, delivery_id, headers_json,"
+         " data_key, state, received_at_ms, attempts)"
+         " VALUES ('acme', :s, 'shopify', 'orders/create', 'd-1', '{}', :k, 'received', 5, 0)",
+        soci::use(shop), soci::use(wrapped);
+    long long inbox_id = 0;
+    if (!s.get_last_insert_id("inbox", inbox_id)) return Status::internal("no inbox id");
+    out.inbox = inbox_id;
+    CARTRELAY_ASSIGN_OR_RETURN(std::string sealed, detail::sealCell(row_key.key, R"({"id":1001})",
+                                                                    "inbox.body", inbox_id));
+    s << "UPDATE inbox SET body_enc = :b WHERE id = :i", soci::use(sealed), soci::use(out.inbox);
     s << "INSERT INTO carts (shop_id, platform_cart_id, customer_id, currency, total_minor,"
          " contact_captured, state, platform_created_at_ms, platform_updated_at_ms,"
          " created_at_ms, updated_at_ms)"

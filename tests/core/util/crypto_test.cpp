@@ -1,9 +1,12 @@
 #include "core/util/crypto.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "core/util/base64.h"
 #include "core/util/keyed_hash.h"
@@ -61,6 +64,46 @@ TEST(Crypto, RandomBytesDiffer) {
   ASSERT_TRUE(b.isOk());
   EXPECT_EQ(a->size(), 32u);
   EXPECT_NE(*a, *b);
+}
+
+TEST(Crypto, RandomBytesNeverRepeatAcrossPoolRefillsOrSizes) {
+  // Many small requests cross several 4 KiB pool refills; one large request
+  // bypasses the pool. No 16-byte value may ever come out twice.
+  std::set<std::string> seen;
+  for (int i = 0; i < 2000; ++i) {
+    auto r = crypto::randomBytes(16);
+    ASSERT_TRUE(r.isOk());
+    ASSERT_EQ(r->size(), 16u);
+    EXPECT_TRUE(seen.insert(*r).second) << "repeated random value at request " << i;
+  }
+  auto big = crypto::randomBytes(1000);
+  ASSERT_TRUE(big.isOk());
+  EXPECT_EQ(big->size(), 1000u);
+  EXPECT_TRUE(crypto::randomBytes(0)->empty());
+}
+
+TEST(Crypto, ForkedChildDoesNotRepeatItsParentsRandomBytes) {
+  ASSERT_TRUE(crypto::randomBytes(12).isOk());  // the parent's pool holds bytes now
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto r = crypto::randomBytes(32);
+    ssize_t written = r.isOk() ? ::write(fds[1], r->data(), r->size()) : -1;
+    ::_exit(written == 32 ? 0 : 1);
+  }
+  ::close(fds[1]);
+  auto mine = crypto::randomBytes(32);
+  std::string theirs(32, '\0');
+  ssize_t got = ::read(fds[0], theirs.data(), theirs.size());
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ASSERT_EQ(got, 32);
+  ASSERT_TRUE(mine.isOk());
+  EXPECT_NE(*mine, theirs);
 }
 
 TEST(KeyedHasher, DependsOnKeyDomainAndValue) {
