@@ -1,6 +1,7 @@
 #include "app/http/ops_handlers.h"
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <stdexcept>
 
@@ -8,15 +9,18 @@
 #include <nlohmann/json.hpp>
 
 #include "core/metrics/metrics.h"
-#include "tests/app/http/test_http.h"
+#include "tests/app/http/test_server.h"
+#include "tests/support/http_client.h"
+#include "tests/support/process.h"
 
 namespace cartrelay::app::http {
 namespace {
 
-using testing::eventually;
-using testing::Framing;
-using testing::Reply;
-using testing::send;
+namespace support = cartrelay::testing;
+
+using support::eventually;
+using support::httpRequest;
+using support::HttpResult;
 using testing::TestServer;
 
 // A readiness probe the test can flip; thread-safe like the real one.
@@ -57,21 +61,21 @@ class OpsHandlersTest : public ::testing::Test {
 TEST_F(OpsHandlersTest, HealthzIsAlwaysOk) {
   auto server = startWith(nullptr);
   probe_.set(core::Status::unavailable("store: down"));
-  Reply reply = send(server->port(), "GET", "/healthz");
+  HttpResult reply = httpRequest(server->port(), "GET", "/healthz");
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "ok\n");
-  EXPECT_EQ(send(server->port(), "HEAD", "/healthz").status, 200);
-  EXPECT_EQ(send(server->port(), "POST", "/healthz").status, 405);
+  EXPECT_EQ(httpRequest(server->port(), "HEAD", "/healthz").status, 200);
+  EXPECT_EQ(httpRequest(server->port(), "POST", "/healthz").status, 405);
 }
 
 TEST_F(OpsHandlersTest, ReadyzFollowsTheProbe) {
   auto server = startWith(nullptr);
-  Reply reply = send(server->port(), "GET", "/readyz");
+  HttpResult reply = httpRequest(server->port(), "GET", "/readyz");
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.body, "ok\n");
 
   probe_.set(core::Status::unavailable("store: connection refused"));
-  reply = send(server->port(), "GET", "/readyz");
+  reply = httpRequest(server->port(), "GET", "/readyz");
   EXPECT_EQ(reply.status, 503);
   EXPECT_EQ(reply.header("Content-Type"), "application/json");
   EXPECT_FALSE(reply.header("Retry-After").empty());
@@ -81,10 +85,10 @@ TEST_F(OpsHandlersTest, ReadyzFollowsTheProbe) {
   EXPECT_EQ(body["message"], "store: connection refused");
 
   probe_.set(core::Status::ok());
-  EXPECT_EQ(send(server->port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(httpRequest(server->port(), "GET", "/readyz").status, 200);
 
   probe_.throwNext(true);
-  reply = send(server->port(), "GET", "/readyz");
+  reply = httpRequest(server->port(), "GET", "/readyz");
   EXPECT_EQ(reply.status, 503);
   EXPECT_EQ(reply.body.find("exploded"), std::string::npos);
 }
@@ -93,19 +97,20 @@ TEST_F(OpsHandlersTest, EmptyProbeMeansReady) {
   Router router;
   addOpsRoutes(router, OpsDeps{nullptr, {}});
   TestServer server(std::move(router));
-  EXPECT_EQ(send(server.port(), "GET", "/readyz").status, 200);
-  EXPECT_EQ(send(server.port(), "GET", "/metrics").status, 404);
+  EXPECT_EQ(httpRequest(server.port(), "GET", "/readyz").status, 200);
+  EXPECT_EQ(httpRequest(server.port(), "GET", "/metrics").status, 404);
 }
 
 TEST_F(OpsHandlersTest, MetricsShowsRequestCountsByRoutePattern) {
   core::metrics::Metrics metrics("9.9.9");
   auto server = startWith(&metrics);
   for (const char* shop : {"acme", "globex", "acme"}) {
-    Reply r = send(server->port(), "POST", std::string("/webhooks/shopify/") + shop, "{}");
+    HttpResult r =
+        httpRequest(server->port(), "POST", std::string("/webhooks/shopify/") + shop, "{}");
     ASSERT_EQ(r.status, 200);
   }
-  send(server->port(), "GET", "/healthz");
-  send(server->port(), "GET", "/no/such/thing");
+  httpRequest(server->port(), "GET", "/healthz");
+  httpRequest(server->port(), "GET", "/no/such/thing");
 
   const std::string shop_count =
       R"(cartrelay_http_requests_total{method="POST",route="/webhooks/shopify/{shop}",status="200"} 3)";
@@ -113,13 +118,16 @@ TEST_F(OpsHandlersTest, MetricsShowsRequestCountsByRoutePattern) {
       R"(cartrelay_http_requests_total{method="GET",route="/healthz",status="200"} 1)";
   const std::string unmatched_count =
       R"(cartrelay_http_requests_total{method="GET",route="unmatched",status="404"} 1)";
-  Reply reply;
-  EXPECT_TRUE(eventually([&] {
-    reply = send(server->port(), "GET", "/metrics");
-    return reply.body.find(shop_count) != std::string::npos &&
-           reply.body.find(healthz_count) != std::string::npos &&
-           reply.body.find(unmatched_count) != std::string::npos;
-  })) << reply.body;
+  HttpResult reply;
+  EXPECT_TRUE(eventually(
+      [&] {
+        reply = httpRequest(server->port(), "GET", "/metrics");
+        return reply.body.find(shop_count) != std::string::npos &&
+               reply.body.find(healthz_count) != std::string::npos &&
+               reply.body.find(unmatched_count) != std::string::npos;
+      },
+      std::chrono::seconds(5)))
+      << reply.body;
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.header("Content-Type"), "text/plain; version=0.0.4");
   EXPECT_NE(reply.body.find(R"(cartrelay_build_info{version="9.9.9"} 1)"), std::string::npos);
