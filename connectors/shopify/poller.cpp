@@ -1,12 +1,9 @@
 #include "connectors/shopify/poller.h"
 
-#include <algorithm>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
-#include "core/store/database.h"
-#include "core/store/poll_cursor_repo.h"
 #include "core/util/log.h"
 
 namespace cartrelay::connectors::shopify {
@@ -14,8 +11,6 @@ namespace {
 
 using core::Status;
 using Json = nlohmann::json;
-
-constexpr core::EpochMillis kDayMs = 86'400'000;
 
 // Shared node fragments. Page sizes keep each query's requested cost well
 // under Shopify's single-query maximum of 1000 points: a checkout or order
@@ -190,15 +185,6 @@ std::string isoSeconds(core::EpochMillis t) {
   return text;
 }
 
-bool PollRound::ok() const { return firstError().isOk(); }
-
-core::Status PollRound::firstError() const {
-  for (const ResourcePoll& r : resources) {
-    if (!r.status.isOk()) return r.status;
-  }
-  return Status::ok();
-}
-
 const std::string& Poller::queryFor(PollResource resource) {
   static const std::string kQueries[] = {
       buildQuery(PollResource::kAbandonedCheckouts), buildQuery(PollResource::kOrders),
@@ -213,9 +199,7 @@ Poller::Poller(PollerOptions options, AdminGraphqlClient& client, core::store::D
       db_(db),
       clock_(clock),
       sink_(std::move(sink)) {
-  options_.max_pages = std::max(options_.max_pages, 1);
-  options_.overlap_ms = std::max<std::int64_t>(options_.overlap_ms, 0);
-  options_.backfill_days = std::max(options_.backfill_days, 0);
+  core::polling::clampPollOptions(options_);
 }
 
 PollRound Poller::pollOnce() {
@@ -224,46 +208,17 @@ PollRound Poller::pollOnce() {
   return round;
 }
 
-Status Poller::storeCursor(PollResource resource, const std::string& cursor) {
-  core::store::PollCursorRepo repo(clock_);
-  return db_.withTransaction([&](soci::session& s) {
-    return repo.put(s, options_.shop_id, std::string(cursorKey(resource)), cursor);
-  });
-}
-
 ResourcePoll Poller::poll(PollResource resource) {
   ResourcePoll result;
   result.resource = resource;
   const int waits_before = client_.throttleWaits();
-  const std::string key(cursorKey(resource));
   const std::string_view word = graphqlResourceName(resource);
 
-  core::store::PollCursorRepo repo(clock_);
-  auto stored =
-      db_.querySession([&](soci::session& s) { return repo.get(s, options_.shop_id, key); });
-  if (!stored.isOk()) {
-    result.status = stored.status().withContext("poll cursor " + key);
-    return result;
-  }
-  std::optional<core::EpochMillis> cursor;
-  if (*stored) {
-    auto parsed = core::parseIso8601(**stored);
-    if (parsed.isOk()) {
-      cursor = *parsed;
-      result.cursor = **stored;
-    } else {
-      // Not ours (hand-edited?): start over with a backfill rather than stall.
-      core::log::warn("poll.cursor_unreadable").kv("shop", options_.shop_name).kv("resource", key);
-    }
-  }
-  const core::EpochMillis since =
-      cursor ? *cursor - options_.overlap_ms
-             : clock_.nowMillis() - static_cast<core::EpochMillis>(options_.backfill_days) * kDayMs;
-  // The high-water mark: never behind the old cursor; the backfill start on
-  // a first run, so an empty shop still records that it was polled.
-  core::EpochMillis high = cursor.value_or(since);
+  auto window = core::polling::PollWindow::open(
+      db_, clock_, options_, std::string(cursorKey(resource)), &isoSeconds, result);
+  if (!window) return result;
 
-  const std::string filter = "updated_at:>='" + isoSeconds(since) + "'";
+  const std::string filter = "updated_at:>='" + isoSeconds(window->since()) + "'";
   const std::string& query = queryFor(resource);
   Json after;  // null: first page
   bool finished = false;
@@ -305,30 +260,14 @@ ResourcePoll Poller::poll(PollResource resource) {
       event.delivery_id = "poll:" + std::string(word) + ":" + id + ":" + updated;
       event.headers_json = "{}";
       event.body = node.dump();
-      Status accepted = sink_(std::move(event));
-      ++result.events;
-      if (accepted.code() == Status::Code::kDuplicate) {
-        ++result.duplicates;
-      } else if (!accepted.isOk()) {
-        result.status = accepted.withContext("inbox");
+      if (!result.countStored(sink_(std::move(event)))) {
         page_ok = false;
         break;
       }
-      high = std::max(high, *updated_ms);
+      window->observe(*updated_ms);
     }
     if (!page_ok) break;
-    if (sortedByUpdate(resource)) {
-      const std::string next = isoSeconds(high);
-      if (next != result.cursor) {
-        Status stored_ok = storeCursor(resource, next);
-        if (!stored_ok.isOk()) {
-          result.status = stored_ok.withContext("poll cursor " + key);
-          break;
-        }
-        result.cursor = next;
-        result.cursor_advanced = true;
-      }
-    }
+    if (sortedByUpdate(resource) && !window->commit(result)) break;
     const Json page_info = connection.value("pageInfo", Json());
     const bool has_next = page_info.is_object() && page_info.value("hasNextPage", false);
     const std::string end_cursor = stringAt(page_info, "endCursor");
@@ -338,18 +277,7 @@ ResourcePoll Poller::poll(PollResource resource) {
     }
     after = end_cursor;
   }
-  if (finished && !sortedByUpdate(resource)) {
-    const std::string next = isoSeconds(high);
-    if (next != result.cursor) {
-      Status stored_ok = storeCursor(resource, next);
-      if (!stored_ok.isOk()) {
-        result.status = stored_ok.withContext("poll cursor " + key);
-      } else {
-        result.cursor = next;
-        result.cursor_advanced = true;
-      }
-    }
-  }
+  if (finished && !sortedByUpdate(resource)) window->commit(result);
   result.throttle_waits = client_.throttleWaits() - waits_before;
   return result;
 }

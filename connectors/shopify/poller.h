@@ -1,14 +1,13 @@
 #pragma once
 
-#include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "connectors/shopify/admin_graphql_client.h"
 #include "core/model/inbox_event.h"
+#include "core/polling/poll_window.h"
 #include "core/util/clock.h"
 #include "core/util/status.h"
 
@@ -35,40 +34,22 @@ std::string_view cursorKey(PollResource resource);
 // counts as stored (the same change arrived before, by webhook or poll).
 using EventSink = std::function<core::Status(core::model::InboxEvent&&)>;
 
-struct PollerOptions {
-  std::string shop_name;     // InboxEvent.source
-  std::int64_t shop_id = 0;  // the shops row (core::store::ShopRepo::ensure)
-  // First start (no cursor yet): fetch what changed in the last N days.
-  int backfill_days = 90;
-  // Each query starts this far before the stored cursor, so changes that
-  // reached Shopify's search index late, or share the cursor's second, are
-  // not missed; the repeats are dropped by delivery-id dedupe in the inbox.
-  std::int64_t overlap_ms = 60'000;
-  // Bound on pages per resource and round (every loop is bounded); what is
-  // left is fetched next round.
-  int max_pages = 1000;
+// The shared options (shop, backfill_days, overlap_ms, max_pages; see
+// core/polling/poll_window.h) plus the resources to poll. The overlap also
+// covers changes that reach Shopify's search index late.
+struct PollerOptions : core::polling::ShopPollOptions {
   std::vector<PollResource> resources = {PollResource::kAbandonedCheckouts, PollResource::kOrders,
                                          PollResource::kCustomers, PollResource::kProducts};
 };
 
-// The outcome of polling one resource once.
-struct ResourcePoll {
+// The outcome of polling one resource once: the shared counts (status,
+// pages = GraphQL pages fetched, events, duplicates, cursor) plus these.
+struct ResourcePoll : core::polling::ResourcePollStats {
   PollResource resource = PollResource::kOrders;
-  core::Status status;     // first error; OK when the resource was read to the end
-  int pages = 0;           // GraphQL pages fetched
-  int events = 0;          // nodes handed to the sink (new or duplicate)
-  int duplicates = 0;      // of which the sink already had
   int throttle_waits = 0;  // rate-limit waits the client made meanwhile
-  bool cursor_advanced = false;
-  std::string cursor;  // the stored cursor after the poll ("" if none)
 };
 
-struct PollRound {
-  std::vector<ResourcePoll> resources;
-  bool ok() const;
-  // The first non-OK status, or OK.
-  core::Status firstError() const;
-};
+using PollRound = core::polling::PollRound<ResourcePoll>;
 
 // Reconciliation polling of one Shopify shop through the Admin GraphQL API
 // (shared/reference/shopify-woocommerce.md §3). For each resource it asks for
@@ -84,7 +65,7 @@ struct PollRound {
 // idempotent apply as webhooks, and an unchanged object polled twice is a
 // duplicate. The poller never writes customers, carts or orders itself.
 //
-// Cursor (core::store::PollCursorRepo, per shop and resource): the greatest
+// Cursor (core::polling::PollWindow, per shop and resource): the greatest
 // updatedAt seen, as "YYYY-MM-DDTHH:MM:SSZ". It advances only after the sink
 // accepted every event of a page (for ID-sorted abandoned checkouts: of every
 // page of the round, since a later page may hold older changes). Without a
@@ -118,8 +99,6 @@ class Poller {
   static const std::string& queryFor(PollResource resource);
 
  private:
-  core::Status storeCursor(PollResource resource, const std::string& cursor);
-
   PollerOptions options_;
   AdminGraphqlClient& client_;
   core::store::Database& db_;

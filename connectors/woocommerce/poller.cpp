@@ -1,13 +1,10 @@
 #include "connectors/woocommerce/poller.h"
 
 #include <algorithm>
-#include <optional>
 #include <utility>
 
 #include <nlohmann/json.hpp>
 
-#include "core/store/database.h"
-#include "core/store/poll_cursor_repo.h"
 #include "core/util/log.h"
 
 namespace cartrelay::connectors::woocommerce {
@@ -15,8 +12,6 @@ namespace {
 
 using core::Status;
 using Json = nlohmann::json;
-
-constexpr core::EpochMillis kDayMs = 86'400'000;
 
 std::string stringAt(const Json& object, const char* key) {
   if (!object.is_object()) return {};
@@ -85,15 +80,6 @@ std::string gmtSeconds(core::EpochMillis t) {
   return text;
 }
 
-bool PollRound::ok() const { return firstError().isOk(); }
-
-Status PollRound::firstError() const {
-  for (const ResourcePoll& r : resources) {
-    if (!r.status.isOk()) return r.status;
-  }
-  return Status::ok();
-}
-
 Poller::Poller(PollerOptions options, RestClient& client, core::store::Database& db,
                const core::Clock& clock, EventSink sink)
     : options_(std::move(options)),
@@ -101,23 +87,14 @@ Poller::Poller(PollerOptions options, RestClient& client, core::store::Database&
       db_(db),
       clock_(clock),
       sink_(std::move(sink)) {
+  core::polling::clampPollOptions(options_);
   options_.per_page = std::clamp(options_.per_page, 1, 100);
-  options_.max_pages = std::max(options_.max_pages, 1);
-  options_.overlap_ms = std::max<std::int64_t>(options_.overlap_ms, 0);
-  options_.backfill_days = std::max(options_.backfill_days, 0);
 }
 
 PollRound Poller::pollOnce() {
   PollRound round;
   for (PollResource resource : options_.resources) round.resources.push_back(poll(resource));
   return round;
-}
-
-Status Poller::storeCursor(PollResource resource, const std::string& cursor) {
-  core::store::PollCursorRepo repo(clock_);
-  return db_.withTransaction([&](soci::session& s) {
-    return repo.put(s, options_.shop_id, std::string(cursorKey(resource)), cursor);
-  });
 }
 
 ResourcePoll Poller::poll(PollResource resource) {
@@ -130,27 +107,9 @@ ResourcePoll Poller::poll(PollResource resource) {
     return result;
   }
 
-  core::store::PollCursorRepo repo(clock_);
-  auto stored =
-      db_.querySession([&](soci::session& s) { return repo.get(s, options_.shop_id, key); });
-  if (!stored.isOk()) {
-    result.status = stored.status().withContext("poll cursor " + key);
-    return result;
-  }
-  std::optional<core::EpochMillis> cursor;
-  if (*stored) {
-    auto parsed = core::parseIso8601(**stored);
-    if (parsed.isOk()) {
-      cursor = *parsed;
-      result.cursor = **stored;
-    } else {
-      core::log::warn("poll.cursor_unreadable").kv("shop", options_.shop_name).kv("resource", key);
-    }
-  }
-  const core::EpochMillis since =
-      cursor ? *cursor - options_.overlap_ms
-             : clock_.nowMillis() - static_cast<core::EpochMillis>(options_.backfill_days) * kDayMs;
-  core::EpochMillis high = cursor.value_or(since);
+  auto window = core::polling::PollWindow::open(db_, clock_, options_, key, &gmtSeconds, result);
+  if (!window) return result;
+  const core::EpochMillis since = window->since();
 
   const bool customers = resource == PollResource::kCustomers;
   const std::string path = customers                             ? "customers"
@@ -220,16 +179,11 @@ ResourcePoll Poller::poll(PollResource resource) {
                           (modified.empty() ? stringAt(item, time_field) : modified);
       event.headers_json = "{}";
       event.body = item.dump();
-      Status accepted = sink_(std::move(event));
-      ++result.events;
-      if (accepted.code() == Status::Code::kDuplicate) {
-        ++result.duplicates;
-      } else if (!accepted.isOk()) {
-        result.status = accepted.withContext("inbox");
+      if (!result.countStored(sink_(std::move(event)))) {
         page_ok = false;
         break;
       }
-      high = std::max(high, *when);
+      window->observe(*when);
     }
     if (!page_ok) break;
     const bool last_page =
@@ -242,18 +196,7 @@ ResourcePoll Poller::poll(PollResource resource) {
       break;
     }
   }
-  if (finished) {
-    const std::string next = gmtSeconds(high);
-    if (next != result.cursor) {
-      Status saved = storeCursor(resource, next);
-      if (!saved.isOk()) {
-        result.status = saved.withContext("poll cursor " + key);
-      } else {
-        result.cursor = next;
-        result.cursor_advanced = true;
-      }
-    }
-  }
+  if (finished) window->commit(result);
   result.rate_limit_waits = client_.rateLimitWaits() - waits_before;
   return result;
 }

@@ -1,6 +1,5 @@
 #pragma once
 
-#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -8,6 +7,7 @@
 
 #include "connectors/woocommerce/rest_client.h"
 #include "core/model/inbox_event.h"
+#include "core/polling/poll_window.h"
 #include "core/util/clock.h"
 #include "core/util/status.h"
 
@@ -39,36 +39,23 @@ std::string_view inboxTopic(PollResource resource);
 // stored.
 using EventSink = std::function<core::Status(core::model::InboxEvent&&)>;
 
-struct PollerOptions {
-  std::string shop_name;     // InboxEvent.source
-  std::int64_t shop_id = 0;  // the shops row
-  int backfill_days = 90;    // first start: this many days back
-  // Each query starts this far before the stored cursor; repeats are dropped
-  // by delivery-id dedupe.
-  std::int64_t overlap_ms = 60'000;
-  int per_page = 100;    // WordPress caps per_page at 100
-  int max_pages = 1000;  // per resource and round
+// The shared options (shop, backfill_days, overlap_ms, max_pages; see
+// core/polling/poll_window.h) plus the page size and the resources to poll.
+struct PollerOptions : core::polling::ShopPollOptions {
+  int per_page = 100;  // WordPress caps per_page at 100
   std::vector<PollResource> resources = {PollResource::kOrders, PollResource::kCheckoutDrafts,
                                          PollResource::kCustomers, PollResource::kProducts};
 };
 
-struct ResourcePoll {
+// The outcome of polling one resource once: the shared counts (status is
+// also OK for a skipped resource) plus these.
+struct ResourcePoll : core::polling::ResourcePollStats {
   PollResource resource = PollResource::kOrders;
-  core::Status status;  // first error; OK when read to the end (or skipped)
-  int pages = 0;
-  int events = 0;
-  int duplicates = 0;
   int rate_limit_waits = 0;
-  bool cursor_advanced = false;
-  std::string cursor;
   std::string note;  // e.g. why a resource was skipped
 };
 
-struct PollRound {
-  std::vector<ResourcePoll> resources;
-  bool ok() const;
-  core::Status firstError() const;
-};
+using PollRound = core::polling::PollRound<ResourcePoll>;
 
 // Reconciliation polling of one WooCommerce shop over REST v3 (reference §8):
 // WooCommerce retries no webhook and disables one after a few failures
@@ -87,7 +74,7 @@ struct PollRound {
 // "woocommerce", topic = inboxTopic(), body = the object's JSON, headers_json
 // "{}", delivery_id = "poll:<order|customer|product>:<id>:<date_modified_gmt>"}.
 //
-// Cursor (core::store::PollCursorRepo): the greatest date_modified_gmt seen
+// Cursor (core::polling::PollWindow): the greatest date_modified_gmt seen
 // (customers: date_created_gmt), "YYYY-MM-DDTHH:MM:SS" in UTC, stored only
 // after every page of the round was accepted by the sink (id order is not
 // modification order, so a partial walk cannot move it). No cursor: start
@@ -109,8 +96,6 @@ class Poller {
   ResourcePoll poll(PollResource resource);
 
  private:
-  core::Status storeCursor(PollResource resource, const std::string& cursor);
-
   PollerOptions options_;
   RestClient& client_;
   core::store::Database& db_;
