@@ -70,11 +70,34 @@ std::vector<core::model::InboxEvent> PollingStore::events() {
   return listed.isOk() ? *listed : std::vector<core::model::InboxEvent>();
 }
 
+std::vector<core::model::InboxEvent> PollingStore::eventsWithTopic(const std::string& topic) {
+  std::vector<core::model::InboxEvent> out;
+  for (core::model::InboxEvent& e : events()) {
+    if (e.topic == topic) out.push_back(std::move(e));
+  }
+  return out;
+}
+
 std::optional<std::string> PollingStore::cursor(std::int64_t shop_id, const std::string& resource) {
   core::store::PollCursorRepo repo(clock_);
   auto got = db_->querySession([&](soci::session& s) { return repo.get(s, shop_id, resource); });
   EXPECT_TRUE(got.isOk()) << got.status().toString();
   return got.isOk() ? *got : std::nullopt;
+}
+
+void PollingStore::setCursor(std::int64_t shop_id, const std::string& resource,
+                             const std::string& cursor) {
+  core::store::PollCursorRepo repo(clock_);
+  core::Status stored = db_->withTransaction(
+      [&](soci::session& s) { return repo.put(s, shop_id, resource, cursor); });
+  EXPECT_TRUE(stored.isOk()) << stored.toString();
+}
+
+core::net::FetchLimits pollerTestFetchLimits() {
+  core::net::FetchLimits limits;
+  limits.connect_timeout_ms = 2000;
+  limits.total_timeout_ms = 2000;
+  return limits;
 }
 
 }  // namespace cartrelay::testing

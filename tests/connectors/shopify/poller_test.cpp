@@ -13,10 +13,9 @@
 #include "connectors/shopify/event_mapper.h"
 #include "connectors/shopify/graphql_mapping.h"
 #include "connectors/shopify/webhook_subscriptions.h"
-#include "core/net/http_fetch.h"
 #include "tests/support/fake_shopify.h"
 #include "tests/support/fixtures.h"
-#include "tests/support/manual_clock.h"
+#include "tests/support/log_capture.h"
 #include "tests/support/polling_store.h"
 
 namespace cartrelay::connectors::shopify {
@@ -29,22 +28,11 @@ using Json = nlohmann::json;
 using testing::FailureMode;
 using testing::FakeShopify;
 
-constexpr core::EpochMillis kNow = 1'768'435'200'000;  // 2026-01-15T00:00:00Z
 constexpr const char* kInWindow = "2026-01-10T12:00:00Z";
 
-core::net::FetchLimits quickLimits() {
-  core::net::FetchLimits limits;
-  limits.connect_timeout_ms = 2000;
-  limits.total_timeout_ms = 2000;
-  return limits;
-}
-
-class ShopifyPollerTest : public ::testing::Test {
+class ShopifyPollerTest : public testing::PollerTest<FakeShopify> {
  protected:
-  ShopifyPollerTest() : clock_(kNow), store_(clock_), http_(quickLimits()) {
-    shop_id_ = store_.ensureShop("acme", Platform::kShopify);
-    fake_.setAllUpdatedAt(kInWindow);
-  }
+  ShopifyPollerTest() : PollerTest("acme", Platform::kShopify) { fake_.setAllUpdatedAt(kInWindow); }
 
   AdminApiOptions api(const std::string& base_url = "") {
     AdminApiOptions options;
@@ -57,29 +45,11 @@ class ShopifyPollerTest : public ::testing::Test {
   // A client whose waits are recorded and move the manual clock instead of
   // sleeping.
   std::unique_ptr<AdminGraphqlClient> client(const std::string& base_url = "") {
-    return std::make_unique<AdminGraphqlClient>(api(base_url), http_, clock_,
-                                                [this](std::int64_t ms) {
-                                                  waits_.push_back(ms);
-                                                  clock_.advance(ms);
-                                                  return true;
-                                                });
+    return std::make_unique<AdminGraphqlClient>(api(base_url), http_, clock_, recordingWait());
   }
 
   PollerOptions options(std::vector<PollResource> resources = {PollResource::kOrders}) {
-    PollerOptions o;
-    o.shop_name = "acme";
-    o.shop_id = shop_id_;
-    o.backfill_days = 30;
-    o.resources = std::move(resources);
-    return o;
-  }
-
-  std::vector<InboxEvent> eventsWithTopic(const std::string& topic) {
-    std::vector<InboxEvent> out;
-    for (InboxEvent& e : store_.events()) {
-      if (e.topic == topic) out.push_back(std::move(e));
-    }
-    return out;
+    return pollerOptions<PollerOptions>(std::move(resources));
   }
 
   // The search filters ("query" variable) the fake received, in order.
@@ -91,13 +61,6 @@ class ShopifyPollerTest : public ::testing::Test {
     }
     return out;
   }
-
-  testing::ManualClock clock_;
-  testing::PollingStore store_;
-  FakeShopify fake_;
-  core::net::DefaultHttpClient http_;
-  std::vector<std::int64_t> waits_;
-  std::int64_t shop_id_ = 0;
 };
 
 TEST_F(ShopifyPollerTest, PaginatesAndStoresEveryNodeAsAnInboxEvent) {
@@ -110,7 +73,7 @@ TEST_F(ShopifyPollerTest, PaginatesAndStoresEveryNodeAsAnInboxEvent) {
   EXPECT_EQ(result.events, 25);
   EXPECT_EQ(result.duplicates, 0);
 
-  auto events = eventsWithTopic("graphql/order");
+  auto events = store_.eventsWithTopic("graphql/order");
   ASSERT_EQ(events.size(), 25u);
   std::set<std::string> ids;
   for (const InboxEvent& e : events) {
@@ -220,6 +183,20 @@ TEST_F(ShopifyPollerTest, CursorPersistsAcrossANewPollerOnTheSameDatabase) {
   EXPECT_EQ(third.events - third.duplicates, 1);
   EXPECT_EQ(store_.events().size(), 3u);
   EXPECT_EQ(store_.cursor(shop_id_, "orders"), "2026-01-14T10:00:00Z");
+}
+
+TEST_F(ShopifyPollerTest, UnreadableCursorIsLoggedAndStartsOverWithTheBackfill) {
+  store_.setCursor(shop_id_, "orders", "not a time");
+  testing::LogCapture logs;
+  auto c = client();
+  Poller poller(options(), *c, store_.db(), clock_, store_.sink());
+  ResourcePoll result = poller.poll(PollResource::kOrders);
+  ASSERT_TRUE(result.status.isOk()) << result.status.toString();
+  EXPECT_FALSE(logs.waitFor({"poll.cursor_unreadable", "shop=acme", "resource=orders"}).empty());
+  ASSERT_EQ(filters().size(), 1u);
+  EXPECT_EQ(filters()[0], "updated_at:>='2025-12-16T00:00:00Z'");  // now - 30 days
+  EXPECT_TRUE(result.cursor_advanced);
+  EXPECT_EQ(store_.cursor(shop_id_, "orders"), "2026-01-10T12:00:00Z");
 }
 
 TEST_F(ShopifyPollerTest, ThrottledAnswersWaitForTheBucketAndRetry) {
@@ -353,7 +330,7 @@ TEST_F(ShopifyPollerTest, AbandonedCheckoutsAdvanceOnlyAfterTheWholeRound) {
   ASSERT_TRUE(ok.status.isOk()) << ok.status.toString();
   EXPECT_EQ(ok.pages, 2);
   EXPECT_EQ(store_.cursor(shop_id_, "abandoned_checkouts"), "2026-01-13T00:00:00Z");
-  EXPECT_EQ(eventsWithTopic("graphql/abandoned_checkout").size(), 14u);
+  EXPECT_EQ(store_.eventsWithTopic("graphql/abandoned_checkout").size(), 14u);
 }
 
 TEST_F(ShopifyPollerTest, PollOnceCoversEveryResource) {
@@ -364,10 +341,10 @@ TEST_F(ShopifyPollerTest, PollOnceCoversEveryResource) {
   PollRound round = poller.pollOnce();
   ASSERT_TRUE(round.ok()) << round.firstError().toString();
   ASSERT_EQ(round.resources.size(), 4u);
-  EXPECT_EQ(eventsWithTopic("graphql/abandoned_checkout").size(), 2u);
-  EXPECT_EQ(eventsWithTopic("graphql/order").size(), 2u);
-  EXPECT_EQ(eventsWithTopic("graphql/customer").size(), 2u);
-  EXPECT_FALSE(eventsWithTopic("graphql/product").empty());
+  EXPECT_EQ(store_.eventsWithTopic("graphql/abandoned_checkout").size(), 2u);
+  EXPECT_EQ(store_.eventsWithTopic("graphql/order").size(), 2u);
+  EXPECT_EQ(store_.eventsWithTopic("graphql/customer").size(), 2u);
+  EXPECT_FALSE(store_.eventsWithTopic("graphql/product").empty());
   for (const char* key : {"abandoned_checkouts", "orders", "customers", "products"})
     EXPECT_TRUE(store_.cursor(shop_id_, key)) << key;
 }
@@ -411,7 +388,7 @@ class GraphqlMappingTest : public ShopifyPollerTest {
 TEST_F(GraphqlMappingTest, CheckoutIsKeyedByTheTokenFromTheRecoveryUrl) {
   pollAll();
   bool found = false;
-  for (const InboxEvent& e : eventsWithTopic("graphql/abandoned_checkout")) {
+  for (const InboxEvent& e : store_.eventsWithTopic("graphql/abandoned_checkout")) {
     auto changes = mapped(e);
     ASSERT_EQ(changes.carts.size(), 1u);
     const auto& cart = changes.carts[0].cart;
@@ -441,7 +418,7 @@ TEST_F(GraphqlMappingTest, CheckoutIsKeyedByTheTokenFromTheRecoveryUrl) {
 
 TEST_F(GraphqlMappingTest, OrderKeepsTheRestIdentityAndStatuses) {
   pollAll();
-  for (const InboxEvent& e : eventsWithTopic("graphql/order")) {
+  for (const InboxEvent& e : store_.eventsWithTopic("graphql/order")) {
     auto changes = mapped(e);
     ASSERT_EQ(changes.orders.size(), 1u);
     const auto& order = changes.orders[0].order;
@@ -462,7 +439,7 @@ TEST_F(GraphqlMappingTest, OrderKeepsTheRestIdentityAndStatuses) {
 TEST_F(GraphqlMappingTest, CustomerAndProduct) {
   pollAll();
   bool customer_seen = false;
-  for (const InboxEvent& e : eventsWithTopic("graphql/customer")) {
+  for (const InboxEvent& e : store_.eventsWithTopic("graphql/customer")) {
     auto changes = mapped(e);
     ASSERT_EQ(changes.customers.size(), 1u);
     const auto& customer = changes.customers[0];
@@ -474,7 +451,7 @@ TEST_F(GraphqlMappingTest, CustomerAndProduct) {
     EXPECT_EQ(customer.tags, (std::vector<std::string>{"Léon", "Noël"}));
   }
   EXPECT_TRUE(customer_seen);
-  auto products = eventsWithTopic("graphql/product");
+  auto products = store_.eventsWithTopic("graphql/product");
   ASSERT_FALSE(products.empty());
   auto changes = mapped(products[0]);
   ASSERT_EQ(changes.products.size(), 1u);
@@ -533,7 +510,7 @@ InboxEvent webhookEvent(const std::string& topic, const std::string& body) {
   event.delivery_id = "webhook-1";
   event.headers_json = "{}";
   event.body = body;
-  event.received_at_ms = kNow;
+  event.received_at_ms = testing::kPollerTestNow;
   return event;
 }
 

@@ -11,9 +11,7 @@
 #include "connectors/woocommerce/event_mapper.h"
 #include "connectors/woocommerce/rest_client.h"
 #include "connectors/woocommerce/webhook_subscriptions.h"
-#include "core/net/http_fetch.h"
 #include "tests/support/fake_woocommerce.h"
-#include "tests/support/manual_clock.h"
 #include "tests/support/polling_store.h"
 
 namespace cartrelay::connectors::woocommerce {
@@ -27,22 +25,11 @@ using testing::FailureMode;
 using testing::FakeWooCommerce;
 using testing::RecordedRequest;
 
-constexpr core::EpochMillis kNow = 1'768'435'200'000;  // 2026-01-15T00:00:00Z
 constexpr const char* kInWindow = "2026-01-10T12:00:00";
 
-core::net::FetchLimits quickLimits() {
-  core::net::FetchLimits limits;
-  limits.connect_timeout_ms = 2000;
-  limits.total_timeout_ms = 2000;
-  return limits;
-}
-
-class WooPollerTest : public ::testing::Test {
+class WooPollerTest : public testing::PollerTest<FakeWooCommerce> {
  protected:
-  WooPollerTest() : clock_(kNow), store_(clock_), http_(quickLimits()) {
-    shop_id_ = store_.ensureShop("woo", Platform::kWooCommerce);
-    fake_.setAllModified(kInWindow);
-  }
+  WooPollerTest() : PollerTest("woo", Platform::kWooCommerce) { fake_.setAllModified(kInWindow); }
 
   RestOptions rest(const std::string& base_url = "") {
     RestOptions options;
@@ -53,20 +40,11 @@ class WooPollerTest : public ::testing::Test {
   }
 
   std::unique_ptr<RestClient> client(const std::string& base_url = "") {
-    return std::make_unique<RestClient>(rest(base_url), http_, clock_, [this](std::int64_t ms) {
-      waits_.push_back(ms);
-      clock_.advance(ms);
-      return true;
-    });
+    return std::make_unique<RestClient>(rest(base_url), http_, clock_, recordingWait());
   }
 
   PollerOptions options(std::vector<PollResource> resources = {PollResource::kOrders}) {
-    PollerOptions o;
-    o.shop_name = "woo";
-    o.shop_id = shop_id_;
-    o.backfill_days = 30;
-    o.resources = std::move(resources);
-    return o;
+    return pollerOptions<PollerOptions>(std::move(resources));
   }
 
   std::vector<RecordedRequest> requestsTo(const std::string& path) {
@@ -76,21 +54,6 @@ class WooPollerTest : public ::testing::Test {
     }
     return out;
   }
-
-  std::vector<InboxEvent> eventsWithTopic(const std::string& topic) {
-    std::vector<InboxEvent> out;
-    for (InboxEvent& e : store_.events()) {
-      if (e.topic == topic) out.push_back(std::move(e));
-    }
-    return out;
-  }
-
-  testing::ManualClock clock_;
-  testing::PollingStore store_;
-  FakeWooCommerce fake_;
-  core::net::DefaultHttpClient http_;
-  std::vector<std::int64_t> waits_;
-  std::int64_t shop_id_ = 0;
 };
 
 TEST_F(WooPollerTest, BasicAuthAndTheDocumentedListParameters) {
@@ -123,7 +86,7 @@ TEST_F(WooPollerTest, EveryOrderBecomesAnOrderUpdatedEvent) {
   Poller poller(options(), *c, store_.db(), clock_, store_.sink());
   ResourcePoll result = poller.poll(PollResource::kOrders);
   ASSERT_TRUE(result.status.isOk()) << result.status.toString();
-  auto events = eventsWithTopic("order.updated");
+  auto events = store_.eventsWithTopic("order.updated");
   ASSERT_EQ(events.size(), 2u);
   std::set<std::string> ids;
   for (const InboxEvent& e : events) {
@@ -152,7 +115,7 @@ TEST_F(WooPollerTest, FollowsXWpTotalPages) {
   EXPECT_EQ(requests[0].param("page"), "1");
   EXPECT_EQ(requests[1].param("page"), "2");
   EXPECT_EQ(requests[2].param("page"), "3");
-  EXPECT_EQ(eventsWithTopic("order.updated").size(), 252u);
+  EXPECT_EQ(store_.eventsWithTopic("order.updated").size(), 252u);
   EXPECT_EQ(store_.cursor(shop_id_, "orders"), "2026-01-11T09:00:00");
 }
 
@@ -213,7 +176,7 @@ TEST_F(WooPollerTest, CheckoutDraftsArePolledSeparately) {
   EXPECT_EQ(round.resources[0].events, 2);  // status=any leaves the draft out
   EXPECT_EQ(round.resources[1].events, 1);
   std::set<std::string> ids;
-  for (const InboxEvent& e : eventsWithTopic("order.updated")) ids.insert(e.delivery_id);
+  for (const InboxEvent& e : store_.eventsWithTopic("order.updated")) ids.insert(e.delivery_id);
   EXPECT_EQ(ids.count("poll:order:900:2026-01-10T12:00:00"), 1u);
   EXPECT_TRUE(store_.cursor(shop_id_, "checkout_drafts"));
 
@@ -223,7 +186,7 @@ TEST_F(WooPollerTest, CheckoutDraftsArePolledSeparately) {
   fake_.upsert("orders", draft);
   ASSERT_TRUE(poller.pollOnce().ok());
   int copies = 0;
-  for (const InboxEvent& e : eventsWithTopic("order.updated"))
+  for (const InboxEvent& e : store_.eventsWithTopic("order.updated"))
     copies += e.delivery_id == "poll:order:900:2026-01-12T00:00:00";
   EXPECT_EQ(copies, 1);
 }
@@ -251,7 +214,7 @@ TEST_F(WooPollerTest, CustomersAreWalkedNewestFirstUntilTheCursor) {
   ASSERT_EQ(requests.size(), 1u);
   EXPECT_EQ(requests[0].param("orderby"), "registered_date");
   EXPECT_EQ(requests[0].param("order"), "desc");
-  EXPECT_EQ(eventsWithTopic("customer.updated").size(), 1u);
+  EXPECT_EQ(store_.eventsWithTopic("customer.updated").size(), 1u);
 
   Json newer = fake_.objects("customers").front();
   newer["id"] = 26;
@@ -274,7 +237,7 @@ TEST_F(WooPollerTest, ProductsArePolled) {
   ResourcePoll result = poller.poll(PollResource::kProducts);
   ASSERT_TRUE(result.status.isOk());
   EXPECT_EQ(result.events, 4);
-  EXPECT_EQ(eventsWithTopic("product.updated").size(), 4u);
+  EXPECT_EQ(store_.eventsWithTopic("product.updated").size(), 4u);
 }
 
 TEST_F(WooPollerTest, RateLimitWaitsRetryAfter) {
