@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -45,6 +46,45 @@ bool validateListOptions(std::string_view command, const ListOptions& options) {
     return false;
   }
   return true;
+}
+
+// What a list command works with once its flags are checked.
+struct ListingStart {
+  std::unique_ptr<OperatorStore> store;  // null: stop and return exit_code
+  ShopSelection shop;
+  int exit_code = kExitUsage;
+};
+
+// The prologue the list commands share, in this order: --limit and --after;
+// --state when the command has one (`state` non-null: a non-empty value is
+// parsed with `parse` into *state, an unknown one reported as "--state must
+// be <states>"); opening the store; --shop. On any problem the reason is
+// printed and the result has no store.
+template <typename State>
+ListingStart startListing(std::string_view command, const ListOptions& options,
+                          std::optional<State>* state,
+                          std::optional<State> (*parse)(std::string_view),
+                          std::string_view states) {
+  ListingStart start;
+  if (!validateListOptions(command, options)) return start;
+  if (state != nullptr && !options.state.empty()) {
+    *state = parse(options.state);
+    if (!*state) {
+      printError(command, "--state must be " + std::string(states));
+      return start;
+    }
+  }
+  start.store = OperatorStore::open(options.config_path, command, &start.exit_code);
+  if (start.store && !start.store->selectShop(command, options.shop, &start.shop)) {
+    start.store.reset();
+    start.exit_code = kExitUsage;
+  }
+  return start;
+}
+
+// The same for a listing without --state.
+ListingStart startListing(std::string_view command, const ListOptions& options) {
+  return startListing<bool>(command, options, nullptr, nullptr, "");
 }
 
 // Parses a positive store id as typed on the command line.
@@ -111,20 +151,11 @@ std::string joined(const std::vector<std::string>& parts, std::string_view separ
 
 int inboxListCommand(const ListOptions& options) {
   constexpr std::string_view kCommand = "inbox list";
-  if (!validateListOptions(kCommand, options)) return kExitUsage;
   core::store::InboxRepo::Filter filter;
-  if (!options.state.empty()) {
-    filter.state = core::model::parseInboxState(options.state);
-    if (!filter.state) {
-      printError(kCommand, "--state must be received, done, duplicate or quarantined");
-      return kExitUsage;
-    }
-  }
-  int exit_code = kExitOk;
-  auto store = OperatorStore::open(options.config_path, kCommand, &exit_code);
+  auto [store, shop, exit_code] =
+      startListing(kCommand, options, &filter.state, core::model::parseInboxState,
+                   "received, done, duplicate or quarantined");
   if (!store) return exit_code;
-  ShopSelection shop;
-  if (!store->selectShop(kCommand, options.shop, &shop)) return kExitUsage;
   // The inbox names the delivering shop by name (its `source`), which also
   // covers events stored before the shop had a row.
   if (!shop.all) filter.source = shop.name;
@@ -194,20 +225,10 @@ int inboxRetryCommand(const std::string& config_path, const std::string& id_text
 
 int cartsListCommand(const ListOptions& options) {
   constexpr std::string_view kCommand = "carts list";
-  if (!validateListOptions(kCommand, options)) return kExitUsage;
   core::store::CartRepo::Filter filter;
-  if (!options.state.empty()) {
-    filter.state = core::model::parseCartState(options.state);
-    if (!filter.state) {
-      printError(kCommand, "--state must be open, completed or deleted");
-      return kExitUsage;
-    }
-  }
-  int exit_code = kExitOk;
-  auto store = OperatorStore::open(options.config_path, kCommand, &exit_code);
+  auto [store, shop, exit_code] = startListing(
+      kCommand, options, &filter.state, core::model::parseCartState, "open, completed or deleted");
   if (!store) return exit_code;
-  ShopSelection shop;
-  if (!store->selectShop(kCommand, options.shop, &shop)) return kExitUsage;
 
   std::vector<core::model::Cart> carts;
   if (shop.all || shop.shop) {
@@ -252,12 +273,8 @@ int cartsListCommand(const ListOptions& options) {
 
 int ordersListCommand(const ListOptions& options) {
   constexpr std::string_view kCommand = "orders list";
-  if (!validateListOptions(kCommand, options)) return kExitUsage;
-  int exit_code = kExitOk;
-  auto store = OperatorStore::open(options.config_path, kCommand, &exit_code);
+  auto [store, shop, exit_code] = startListing(kCommand, options);
   if (!store) return exit_code;
-  ShopSelection shop;
-  if (!store->selectShop(kCommand, options.shop, &shop)) return kExitUsage;
 
   std::vector<core::model::Order> orders;
   if (shop.all || shop.shop) {
