@@ -4,14 +4,14 @@
 #include <charconv>
 #include <limits>
 
-#include <sys/stat.h>
-
 #include "core/util/text.h"
+#include "core/util/time_zone.h"
 
 namespace cartrelay::app::config {
 namespace {
 
 using core::Status;
+using core::TimeZone;
 
 // Splits "90s" into 90 and "s"; the number part must be a non-negative integer.
 bool splitNumberUnit(std::string_view text, std::int64_t* number, std::string_view* unit) {
@@ -39,20 +39,11 @@ bool isUpperAlpha(std::string_view s, std::size_t len) {
 }
 
 Status checkTimezone(std::string_view tz) {
-  // IANA names are ASCII letters, digits, '/', '_', '-', '+'; refusing '..'
-  // keeps the zoneinfo lookup inside /usr/share/zoneinfo.
-  if (tz.empty() || tz.find("..") != std::string_view::npos || tz.front() == '/') {
-    return Status::invalidArgument("must be an IANA time zone such as Europe/Istanbul");
-  }
-  for (char c : tz) {
-    bool ok =
-        std::isalnum(static_cast<unsigned char>(c)) || c == '/' || c == '_' || c == '-' || c == '+';
-    if (!ok) return Status::invalidArgument("must be an IANA time zone such as Europe/Istanbul");
-  }
-  std::string path = "/usr/share/zoneinfo/" + std::string(tz);
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status::invalidArgument("unknown time zone (not in /usr/share/zoneinfo)");
+  // The same loader the daemon uses for quiet hours: the name must be a
+  // valid TZif file inside /usr/share/zoneinfo.
+  if (!TimeZone::load(tz).isOk()) {
+    return Status::invalidArgument(
+        "must be an IANA time zone in /usr/share/zoneinfo, such as Europe/Istanbul");
   }
   return Status::ok();
 }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "app/config/schema.h"
+
 namespace cartrelay::app::config {
 namespace {
 
@@ -45,6 +47,22 @@ TEST(ConfigValues, TimeWindowsAndLists) {
   EXPECT_FALSE(parseTimeWindow("24:00-08:00").isOk());
   EXPECT_FALSE(parseTimeWindow("08:00-08:00").isOk());
   EXPECT_EQ(parseList(" a, b ,,c "), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(ConfigValues, TimeZonesMustBeZoneFilesOfTheSystemDatabase) {
+  const KeySpec spec{"daemon", "timezone", ValueType::kTimezone, "Europe/Istanbul", false, 0, 0,
+                     "",       ""};
+  for (const char* ok :
+       {"Europe/Istanbul", "Europe/Berlin", "UTC", "America/Argentina/Buenos_Aires"}) {
+    EXPECT_TRUE(validateValue(spec, ok).isOk()) << ok;
+  }
+  // Unknown, outside the database, or a directory rather than a zone file.
+  for (const char* bad :
+       {"", "Europe/Atlantis", "../../etc/passwd", "/etc/localtime", "Europe", "europe istanbul"}) {
+    auto status = validateValue(spec, bad);
+    EXPECT_EQ(status.code(), core::Status::Code::kInvalidArgument) << bad;
+    EXPECT_NE(status.message().find("Europe/Istanbul"), std::string::npos) << status.message();
+  }
 }
 
 }  // namespace
