@@ -6,17 +6,14 @@
 #include <gtest/gtest.h>
 
 #include "core/util/crypto.h"
+#include "tests/compliance/test_vectors.h"
 
 namespace cartrelay::compliance {
 namespace {
 
 using core::crypto::hexEncode;
 
-std::string unhex(const std::string& hex) {
-  auto raw = core::crypto::hexDecode(hex);
-  EXPECT_TRUE(raw.isOk());
-  return raw.isOk() ? *raw : std::string();
-}
+using testing::unhex;
 
 // RFC 8032 section 7.1, TEST 1: the published seed, public key and the
 // signature of the empty message.
