@@ -25,6 +25,8 @@ constexpr int kMaxKeepAliveMs = 5000;
 constexpr int kMaxKeepAliveRequests = 100;
 // After connections are closed, how long stop() waits for their threads.
 constexpr std::chrono::milliseconds kThreadExitWait{2000};
+// How long an idle dispatcher thread waits before it re-checks for a stop.
+constexpr int kThreadIdleMs = 250;
 
 Poco::Timespan millis(int ms) {
   return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms) * 1000);
@@ -90,6 +92,13 @@ core::Result<std::unique_ptr<HttpServer>> HttpServer::start(const HttpServerOpti
     params->setMaxKeepAliveRequests(kMaxKeepAliveRequests);
     params->setMaxThreads(options.max_threads);
     params->setMaxQueued(options.max_queued);
+    // Poco's dispatcher wakes only the threads already waiting when it
+    // stops; one that starts waiting an instant later sleeps for the whole
+    // idle time (10 s by default) before it sees the stop, and stop() then
+    // reports it stuck. A short idle time bounds that straggler well inside
+    // kThreadExitWait; a thread past the pool's two then exits sooner when
+    // idle, which the pool makes cheap to start again.
+    params->setThreadIdleTime(millis(kThreadIdleMs));
     params->setSoftwareVersion("");
 
     auto state = std::make_shared<detail::ServerState>(std::move(router), metrics, options);
