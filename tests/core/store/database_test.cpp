@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "core/metrics/metrics.h"
-#include "tests/core/store/store_test_support.h"
+#include "tests/support/store_test_support.h"
 
 namespace cartrelay::core::store {
 namespace {

@@ -6,7 +6,7 @@
 #include "core/store/customer_repo.h"
 #include "core/store/database.h"
 #include "core/store/shop_repo.h"
-#include "tests/core/store/store_test_support.h"
+#include "tests/support/store_test_support.h"
 
 namespace cartrelay::core::store {
 namespace {

@@ -4,7 +4,7 @@
 #include <soci/soci.h>
 
 #include "core/store/database.h"
-#include "tests/core/store/store_test_support.h"
+#include "tests/support/store_test_support.h"
 
 namespace cartrelay::core::store {
 namespace {

@@ -1,4 +1,4 @@
-#include "tests/core/store/store_test_support.h"
+#include "tests/support/store_test_support.h"
 
 #include <cstdlib>
 #include <random>
