@@ -183,9 +183,42 @@ bool ShopPollers::waitFor(Worker& worker, std::int64_t ms, bool wake_on_poll_now
   return !stopping_;
 }
 
+template <typename Poller, typename PollerOptions, typename Client, typename CheckWebhooks>
+ShopPollers::RoundResult ShopPollers::pollRound(Worker& worker, std::int64_t shop_id,
+                                                Client& client, CheckWebhooks check_webhooks) {
+  const config::ShopConfig& shop = worker.shop;
+  PollerOptions poll_options;
+  poll_options.shop_name = shop.name;
+  poll_options.shop_id = shop_id;
+  poll_options.backfill_days = shop.backfill_days;
+  poll_options.overlap_ms = options_.overlap_ms;
+  Poller poller(poll_options, client, db_, clock_, sink_);
+  const auto round = poller.pollOnce();
+
+  RoundResult result;
+  for (const auto& r : round.resources) {
+    const core::polling::ResourcePollStats& stats = r;
+    result.events += stats.events;
+    const char* outcome = !stats.status.isOk()         ? "error"
+                          : stats.rate_limit_waits > 0 ? "throttled"
+                                                       : "ok";
+    // cursorKey is the connector's own (found by argument-dependent lookup
+    // on its PollResource).
+    metrics_.countPollRun(shop.name, cursorKey(r.resource), outcome);
+  }
+  result.status = round.firstError();
+  if (!worker.cancel.cancelled()) {
+    const auto check = check_webhooks();
+    result.health_checked = true;
+    result.health = check.health;
+    result.health_detail = check.detail;
+    result.healthy = check.healthy();
+  }
+  return result;
+}
+
 ShopPollers::RoundResult ShopPollers::runRound(Worker& worker, std::int64_t shop_id) {
   const config::ShopConfig& shop = worker.shop;
-  RoundResult result;
   core::net::DefaultHttpClient http(options_.http_limits, &worker.cancel);
   core::polling::WaitFn wait = [this, &worker](std::int64_t ms) {
     return waitFor(worker, ms, /*wake_on_poll_now=*/false);
@@ -198,27 +231,9 @@ ShopPollers::RoundResult ShopPollers::runRound(Worker& worker, std::int64_t shop
     api.api_version = shop.api_version.empty() ? "2026-07" : shop.api_version;
     api.access_token = shop.api_token;
     sh::AdminGraphqlClient client(api, http, clock_, wait);
-    sh::PollerOptions poll_options;
-    poll_options.shop_name = shop.name;
-    poll_options.shop_id = shop_id;
-    poll_options.backfill_days = shop.backfill_days;
-    poll_options.overlap_ms = options_.overlap_ms;
-    sh::Poller poller(poll_options, client, db_, clock_, sink_);
-    sh::PollRound round = poller.pollOnce();
-    for (const sh::ResourcePoll& r : round.resources) {
-      result.events += r.events;
-      const char* outcome = !r.status.isOk() ? "error" : r.throttle_waits > 0 ? "throttled" : "ok";
-      metrics_.countPollRun(shop.name, sh::cursorKey(r.resource), outcome);
-    }
-    result.status = round.firstError();
-    if (!worker.cancel.cancelled()) {
-      sh::SubscriptionCheck check = sh::checkWebhookSubscriptions(client, shop.name, public_url_);
-      result.health_checked = true;
-      result.health = check.health;
-      result.health_detail = check.detail;
-      result.healthy = check.healthy();
-    }
-    return result;
+    return pollRound<sh::Poller, sh::PollerOptions>(worker, shop_id, client, [&] {
+      return sh::checkWebhookSubscriptions(client, shop.name, public_url_);
+    });
   }
 
   namespace wc = connectors::woocommerce;
@@ -227,28 +242,9 @@ ShopPollers::RoundResult ShopPollers::runRound(Worker& worker, std::int64_t shop
   rest.consumer_key = shop.consumer_key;
   rest.consumer_secret = shop.consumer_secret;
   wc::RestClient client(rest, http, clock_, wait);
-  wc::PollerOptions poll_options;
-  poll_options.shop_name = shop.name;
-  poll_options.shop_id = shop_id;
-  poll_options.backfill_days = shop.backfill_days;
-  poll_options.overlap_ms = options_.overlap_ms;
-  wc::Poller poller(poll_options, client, db_, clock_, sink_);
-  wc::PollRound round = poller.pollOnce();
-  for (const wc::ResourcePoll& r : round.resources) {
-    result.events += r.events;
-    const char* outcome = !r.status.isOk() ? "error" : r.rate_limit_waits > 0 ? "throttled" : "ok";
-    metrics_.countPollRun(shop.name, wc::cursorKey(r.resource), outcome);
-  }
-  result.status = round.firstError();
-  if (!worker.cancel.cancelled()) {
-    wc::SubscriptionCheck check =
-        wc::checkWebhooks(client, shop.name, public_url_, shop.webhook_secret);
-    result.health_checked = true;
-    result.health = check.health;
-    result.health_detail = check.detail;
-    result.healthy = check.healthy();
-  }
-  return result;
+  return pollRound<wc::Poller, wc::PollerOptions>(worker, shop_id, client, [&] {
+    return wc::checkWebhooks(client, shop.name, public_url_, shop.webhook_secret);
+  });
 }
 
 void ShopPollers::run(Worker& worker) {

@@ -140,6 +140,12 @@ class ShopPollers {
 
   void run(Worker& worker);
   RoundResult runRound(Worker& worker, std::int64_t shop_id);
+  // The platform-independent part of a round: polls every resource with a
+  // connector's Poller (options of type PollerOptions) over `client`, counts
+  // each resource's outcome, then, unless stopping, runs `check_webhooks`.
+  template <typename Poller, typename PollerOptions, typename Client, typename CheckWebhooks>
+  RoundResult pollRound(Worker& worker, std::int64_t shop_id, Client& client,
+                        CheckWebhooks check_webhooks);
   // Waits up to ms; false when stopping. `wake_on_poll_now` lets pollNow()
   // cut a wait between rounds (never a rate-limit wait inside one).
   bool waitFor(Worker& worker, std::int64_t ms, bool wake_on_poll_now);

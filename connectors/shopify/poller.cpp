@@ -278,7 +278,7 @@ ResourcePoll Poller::poll(PollResource resource) {
     after = end_cursor;
   }
   if (finished && !sortedByUpdate(resource)) window->commit(result);
-  result.throttle_waits = client_.throttleWaits() - waits_before;
+  result.rate_limit_waits = client_.throttleWaits() - waits_before;
   return result;
 }
 

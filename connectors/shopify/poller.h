@@ -43,10 +43,10 @@ struct PollerOptions : core::polling::ShopPollOptions {
 };
 
 // The outcome of polling one resource once: the shared counts (status,
-// pages = GraphQL pages fetched, events, duplicates, cursor) plus these.
+// pages = GraphQL pages fetched, events, duplicates, cursor, rate_limit_waits
+// = the client's throttle waits meanwhile) plus the resource.
 struct ResourcePoll : core::polling::ResourcePollStats {
   PollResource resource = PollResource::kOrders;
-  int throttle_waits = 0;  // rate-limit waits the client made meanwhile
 };
 
 using PollRound = core::polling::PollRound<ResourcePoll>;

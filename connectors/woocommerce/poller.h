@@ -48,10 +48,10 @@ struct PollerOptions : core::polling::ShopPollOptions {
 };
 
 // The outcome of polling one resource once: the shared counts (status is
-// also OK for a skipped resource) plus these.
+// also OK for a skipped resource; rate_limit_waits = the client's 429 waits
+// meanwhile) plus these.
 struct ResourcePoll : core::polling::ResourcePollStats {
   PollResource resource = PollResource::kOrders;
-  int rate_limit_waits = 0;
   std::string note;  // e.g. why a resource was skipped
 };
 

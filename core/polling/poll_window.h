@@ -50,6 +50,11 @@ struct ResourcePollStats {
   int duplicates = 0;  // of which the sink already had
   bool cursor_advanced = false;
   std::string cursor;  // the stored cursor after the poll ("" if none)
+  // Rate-limit waits the API client made meanwhile (Shopify: for its query
+  // cost budget, after THROTTLED or HTTP 429; WooCommerce: after HTTP 429).
+  // A resource read to the end despite them counts as "throttled" in the
+  // poll metrics.
+  int rate_limit_waits = 0;
 
   // Counts one answer of the event sink: OK and kDuplicate mean stored
   // (kDuplicate also counts in `duplicates`). Any other error is recorded as

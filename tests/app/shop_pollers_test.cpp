@@ -238,6 +238,30 @@ TEST_F(ShopPollersTest, ServerErrorsBackOffThenRecover) {
   EXPECT_NE(metrics_.render().find("outcome=\"error\""), std::string::npos);
 }
 
+// Both connectors report rate-limit waits in the same field, so a resource
+// read to the end after one counts as "throttled" on either platform.
+TEST_F(ShopPollersTest, RateLimitedResourcesCountAsThrottledOnBothPlatforms) {
+  shopify_.rateLimitNext(1, "0");  // the first call: abandoned checkouts
+  woo_.rateLimitNext(1, "0");      // the first call: orders
+  config_.shops = {shopifyShop("acme", shopify_.baseUrl()), wooShop("corner", woo_.baseUrl())};
+  auto pollers = make(fastOptions());
+  pollers->start();
+  ASSERT_TRUE(eventually(*pollers, [](const auto& all) {
+    return succeeded(all, "acme") && succeeded(all, "corner");
+  }));
+  pollers->stop();
+
+  const std::string text = metrics_.render();
+  EXPECT_NE(text.find("outcome=\"throttled\",resource=\"abandoned_checkouts\",shop=\"acme\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("outcome=\"throttled\",resource=\"orders\",shop=\"corner\""),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("outcome=\"ok\",resource=\"orders\",shop=\"acme\""), std::string::npos)
+      << text;
+}
+
 TEST_F(ShopPollersTest, ShopsWithoutCredentialsAreReportedNotPolled) {
   config::ShopConfig bare = shopifyShop("bare", shopify_.baseUrl());
   bare.api_token.clear();

@@ -208,7 +208,7 @@ TEST_F(ShopifyPollerTest, ThrottledAnswersWaitForTheBucketAndRetry) {
   ResourcePoll result = poller.poll(PollResource::kOrders);
   ASSERT_TRUE(result.status.isOk()) << result.status.toString();
   EXPECT_EQ(result.events, 2);
-  EXPECT_EQ(result.throttle_waits, 2);
+  EXPECT_EQ(result.rate_limit_waits, 2);
   // (100 requested - 10 available) / 50 per second = 1.8 s, twice.
   ASSERT_EQ(waits_.size(), 2u);
   EXPECT_EQ(waits_[0], 1800);
