@@ -14,6 +14,7 @@
 #include "app/store_health.h"
 #include "app/store_options.h"
 #include "app/version.h"
+#include "compliance/audit_service.h"
 #include "core/inbox/inbox_processor.h"
 #include "core/inbox/inbox_writer.h"
 #include "core/metrics/metrics.h"
@@ -129,6 +130,21 @@ int runDaemon(const config::AppConfig& config) {
       });
   pollers->start();
 
+  // The audit chain: config.loaded now, checkpoints when due, verification
+  // at start and daily (compliance/audit_service.h).
+  compliance::AuditService::Options audit_options;
+  audit_options.checkpoints.key_dir = config.daemon.state_dir;
+  audit_options.checkpoints.anchor_file = config.compliance.audit_anchor_file;
+  audit_options.checkpoints.every_entries = config.compliance.audit_checkpoint_entries;
+  audit_options.checkpoints.every_ms = config.compliance.audit_checkpoint_interval_ms;
+  audit_options.config_sha256 = config.source_sha256;
+  auto audit_started = compliance::AuditService::start(*database, clock, &metrics, audit_options);
+  if (!audit_started.isOk()) {
+    log::error("daemon.audit_failed").status(audit_started.status());
+    return 1;
+  }
+  std::unique_ptr<compliance::AuditService> audit = std::move(audit_started).value();
+
   auto store_health =
       std::make_unique<StoreHealth>([&database] { return database->ping(); }, kStoreProbeInterval);
 
@@ -181,6 +197,8 @@ int runDaemon(const config::AppConfig& config) {
   processor.reset();
   writer.reset();
   store_health.reset();
+  audit->stop();  // signs what is left unsigned
+  audit.reset();
   database.reset();
   log::info("daemon.stopped");
   return 0;

@@ -1,5 +1,8 @@
 #include "compliance/merkle_proof.h"
 
+#include <bit>
+#include <utility>
+
 #include "compliance/audit_hash.h"
 
 namespace cartrelay::compliance {
@@ -37,20 +40,26 @@ void path(Leaves d, std::uint64_t m, std::vector<std::string>& out) {
   }
 }
 
-// RFC 9162 §2.1.4.1, SUBPROOF(m, D[n], b).
-void subproof(Leaves d, std::uint64_t m, bool b, std::vector<std::string>& out) {
-  const std::uint64_t n = d.size();
-  if (m == n) {
-    if (!b) out.push_back(head(d));
+// RFC 9162 §2.1.4.1, SUBPROOF(m, D[n], b), over the absolute leaf range
+// [lo, hi) with m absolute too; subtree(lo, hi) supplies MTH(D[lo:hi]). Every
+// range it asks for lies entirely below m (then it is one of the complete
+// subtrees the first m leaves split into) or entirely at or above m, which
+// is what lets the compact-range form below work without the old leaves.
+template <typename SubtreeHead>
+void subproof(std::uint64_t lo, std::uint64_t hi, std::uint64_t m, bool b,
+              const SubtreeHead& subtree, std::vector<std::string>& out) {
+  const std::uint64_t n = hi - lo;
+  if (m - lo == n) {
+    if (!b) out.push_back(subtree(lo, hi));
     return;
   }
   const std::uint64_t k = splitPoint(n);
-  if (m <= k) {
-    subproof(d.first(k), m, b, out);
-    out.push_back(head(d.subspan(k)));
+  if (m - lo <= k) {
+    subproof(lo, lo + k, m, b, subtree, out);
+    out.push_back(subtree(lo + k, hi));
   } else {
-    subproof(d.subspan(k), m - k, false, out);
-    out.push_back(head(d.first(k)));
+    subproof(lo + k, hi, m, false, subtree, out);
+    out.push_back(subtree(lo, lo + k));
   }
 }
 
@@ -104,7 +113,45 @@ core::Result<std::vector<std::string>> consistencyProof(Leaves leaf_hashes, std:
   if (!allHashes(leaf_hashes))
     return core::Status::invalidArgument("audit leaf hash is not 32 bytes");
   std::vector<std::string> out;
-  if (first < leaf_hashes.size()) subproof(leaf_hashes, first, true, out);
+  auto subtree = [&](std::uint64_t lo, std::uint64_t hi) {
+    return head(leaf_hashes.subspan(lo, hi - lo));
+  };
+  if (first < leaf_hashes.size()) subproof(0, leaf_hashes.size(), first, true, subtree, out);
+  return out;
+}
+
+core::Result<std::vector<std::string>> consistencyProof(Leaves first_subtree_roots,
+                                                        std::uint64_t first, Leaves later_leaves) {
+  if (first == 0)
+    return core::Status::invalidArgument("consistency proof: first size must be >= 1");
+  if (static_cast<std::size_t>(std::popcount(first)) != first_subtree_roots.size() ||
+      !allHashes(first_subtree_roots) || !allHashes(later_leaves)) {
+    return core::Status::invalidArgument(
+        "consistency proof: the compact range does not describe the first tree");
+  }
+  // Offsets of the first tree's complete subtrees, largest first.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  std::uint64_t offset = 0;
+  for (int bit = 63; bit >= 0; --bit) {
+    const std::uint64_t width = std::uint64_t{1} << bit;
+    if ((first & width) == 0) continue;
+    ranges.emplace_back(offset, offset + width);
+    offset += width;
+  }
+  bool unexpected = false;
+  auto subtree = [&](std::uint64_t lo, std::uint64_t hi) -> std::string {
+    if (lo >= first) return head(later_leaves.subspan(lo - first, hi - lo));
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+      if (ranges[i].first == lo && ranges[i].second == hi) return first_subtree_roots[i];
+    }
+    unexpected = true;  // cannot happen for a well-formed compact range (see subproof)
+    return std::string(kAuditHashBytes, '\0');
+  };
+  std::vector<std::string> out;
+  const std::uint64_t second = first + later_leaves.size();
+  if (first < second) subproof(0, second, first, true, subtree, out);
+  if (unexpected)
+    return core::Status::internal("consistency proof: range outside the compact range");
   return out;
 }
 

@@ -42,6 +42,17 @@ bool verifyInclusion(std::string_view leaf_hash, std::uint64_t index, std::uint6
 core::Result<std::vector<std::string>> consistencyProof(std::span<const std::string> leaf_hashes,
                                                         std::uint64_t first);
 
+// The same PROOF(first, D[n]) from what a log keeps between two tree heads:
+// the compact range of the first tree (the heads of the complete subtrees
+// its `first` leaves split into, largest first, as MerkleFrontier holds
+// them) and the leaf hashes after it; n = first + later_leaves.size(). So a
+// checkpoint can prove it extends the previous one without the old leaves.
+// kInvalidArgument when first is 0, the range does not have one hash per set
+// bit of `first`, or a hash is not 32 bytes.
+core::Result<std::vector<std::string>> consistencyProof(
+    std::span<const std::string> first_subtree_roots, std::uint64_t first,
+    std::span<const std::string> later_leaves);
+
 // True when `path` proves that the tree of `second` leaves with head
 // `second_root` extends the tree of `first` leaves with head `first_root`
 // (0 < first <= second; first == second needs an empty path and equal roots).

@@ -10,6 +10,7 @@
 
 #include <boost/program_options.hpp>
 
+#include "app/cli/audit_commands.h"
 #include "app/cli/commands.h"
 #include "app/cli/inspect_commands.h"
 #include "app/cli/replay_command.h"
@@ -120,6 +121,35 @@ const std::vector<Command>& commands() {
          o.delivery_id = optionOr(vm, "delivery-id");
          if (vm.count("file")) o.files = vm["file"].as<std::vector<std::string>>();
          return replayCommand(o);
+       }},
+      {"audit verify", "check the tamper-evident audit chain end to end",
+       "[--anchors FILE] [--json]",
+       "Checks that records are contiguous and linked, every hash recomputes, every\n"
+       "checkpoint is the signed Merkle tree head of its records under the key of its own\n"
+       "epoch, consecutive checkpoints are consistent, and the anchor file\n"
+       "(compliance.audit_anchor_file) matches. Exit 0 intact, 1 tampered (names the first\n"
+       "bad record and why), 2 unverifiable.",
+       [](po::options_description& d) {
+         d.add_options()("anchors", po::value<std::string>(),
+                         "anchor file to check against (default: compliance.audit_anchor_file)")(
+             "json", po::bool_switch(), "print the report as JSON");
+       },
+       nullptr,
+       [](const po::variables_map& vm) {
+         return auditVerifyCommand(configOf(vm), optionOr(vm, "anchors"), vm["json"].as<bool>());
+       }},
+      {"audit prove", "print one audit record with its inclusion proof and signed checkpoint",
+       "SEQ",
+       "Prints JSON: the record, its entry hash, the RFC 9162 inclusion path and the\n"
+       "checkpoint that covers it, so the record can be shown on its own. Exit 1 when the\n"
+       "record does not exist or no checkpoint covers it yet.",
+       nullptr,
+       [](po::options_description& hidden, po::positional_options_description& pos) {
+         hidden.add_options()("seq", po::value<std::string>());
+         pos.add("seq", 1);
+       },
+       [](const po::variables_map& vm) {
+         return auditProveCommand(configOf(vm), optionOr(vm, "seq"));
        }},
       {"inbox list", "what arrived (webhooks, polls) and how it was processed",
        "[--state S] [--shop NAME] [--after ID] [--limit N] [--json]",

@@ -74,6 +74,9 @@ struct ComplianceConfig {
   std::string iys;  // "off" | "api"
   std::int64_t retention_inbox_ms = 0;
   std::int64_t retention_inbox_quarantined_ms = 0;
+  std::string audit_anchor_file;  // absolute, or empty = log only
+  std::int64_t audit_checkpoint_entries = 1000;
+  std::int64_t audit_checkpoint_interval_ms = 0;
 };
 
 struct TemplateConfig {
@@ -102,7 +105,8 @@ struct SegmentConfig {
 };
 
 struct AppConfig {
-  std::string source_path;  // the INI file it came from
+  std::string source_path;    // the INI file it came from
+  std::string source_sha256;  // hex SHA-256 of its text (recorded in the audit chain)
   DaemonConfig daemon;
   std::vector<ShopConfig> shops;
   WhatsAppConfig whatsapp;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <sstream>
 
@@ -10,6 +11,7 @@
 #include <boost/program_options/parsers.hpp>
 
 #include "app/config/schema.h"
+#include "core/util/crypto.h"
 #include "core/util/secret_file.h"
 
 namespace cartrelay::app::config {
@@ -243,6 +245,9 @@ void buildTyped(Builder& b, AppConfig& c) {
   c.compliance.iys = b.text(p, "iys");
   c.compliance.retention_inbox_ms = b.durationMs(p, "retention.inbox");
   c.compliance.retention_inbox_quarantined_ms = b.durationMs(p, "retention.inbox_quarantined");
+  c.compliance.audit_anchor_file = b.path(p, "audit_anchor_file");
+  c.compliance.audit_checkpoint_entries = b.number(p, "audit_checkpoint_entries");
+  c.compliance.audit_checkpoint_interval_ms = b.durationMs(p, "audit_checkpoint_interval");
 
   for (const std::string& name : b.namesWithPrefix("template.")) {
     const std::string s = "template." + name;
@@ -280,8 +285,9 @@ void buildTyped(Builder& b, AppConfig& c) {
   }
 }
 
-LoadResult load(std::istream& in, const std::string& origin, const std::string& base_dir) {
+LoadResult load(const std::string& text, const std::string& origin, const std::string& base_dir) {
   LoadResult result;
+  std::istringstream in(text);
   po::parsed_options parsed(nullptr);
   try {
     // No option is registered: every key arrives "unregistered" and is checked
@@ -319,6 +325,7 @@ LoadResult load(std::istream& in, const std::string& origin, const std::string& 
 
   AppConfig config;
   config.source_path = origin;
+  config.source_sha256 = core::crypto::hexEncode(core::crypto::sha256(text));
   Builder builder(std::move(raw), base_dir, &result.errors);
   buildTyped(builder, config);
   if (result.errors.empty()) result.config = std::move(config);
@@ -334,14 +341,14 @@ LoadResult loadConfigFile(const std::string& path) {
     result.errors.push_back({path, "cannot open configuration file"});
     return result;
   }
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::filesystem::path abs = std::filesystem::absolute(path);
-  return load(in, path, abs.parent_path().string());
+  return load(text, path, abs.parent_path().string());
 }
 
 LoadResult loadConfigText(const std::string& text, const std::string& origin) {
-  std::istringstream in(text);
   std::filesystem::path abs = std::filesystem::absolute(origin);
-  return load(in, origin, abs.parent_path().string());
+  return load(text, origin, abs.parent_path().string());
 }
 
 }  // namespace cartrelay::app::config

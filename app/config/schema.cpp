@@ -141,6 +141,14 @@ constexpr std::array kSchema = {
     KeySpec{"compliance", "retention.inbox_quarantined", T::kDuration, "30d", false, 1 * kHour,
             365 * kDay, "",
             "Quarantined webhook bodies are kept this long for an operator to retry them."},
+    KeySpec{"compliance", "audit_anchor_file", T::kString, "", false, 0, 0, "",
+            "Append-only file that receives every signed audit checkpoint, best on another "
+            "host or an append-only mount; `cartrelay audit verify` checks the chain against "
+            "it. Empty: checkpoints are anchored only in the daemon's log."},
+    KeySpec{"compliance", "audit_checkpoint_entries", T::kInt, "1000", false, 1, 1000000, "",
+            "Sign an audit checkpoint after this many new audit records."},
+    KeySpec{"compliance", "audit_checkpoint_interval", T::kDuration, "10m", false, 1000, 24 * kHour,
+            "", "Sign an audit checkpoint at least this often while records arrive."},
 
     // [template.NAME]
     KeySpec{"template.*", "meta_name", T::kString, "", true, 0, 0, "",

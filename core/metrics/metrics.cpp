@@ -59,7 +59,16 @@ Metrics::Metrics(std::string_view version)
       subscription_healthy_(&prometheus::BuildGauge()
                                  .Name("cartrelay_shop_subscription_healthy")
                                  .Help("1 when the shop's webhook subscriptions are all active")
-                                 .Register(*registry_)) {
+                                 .Register(*registry_)),
+      audit_integrity_(&prometheus::BuildGauge()
+                            .Name("cartrelay_audit_integrity")
+                            .Help("1 when the audit chain last verified intact, 0 otherwise")
+                            .Register(*registry_)
+                            .Add({})),
+      audit_checkpoints_(&prometheus::BuildCounter()
+                              .Name("cartrelay_audit_checkpoints_total")
+                              .Help("Signed audit checkpoints, by outcome")
+                              .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cartrelay_build_info")
       .Help("Build information; the value is always 1")
@@ -117,6 +126,12 @@ void Metrics::setPollSuccessTime(std::string_view shop, double epoch_seconds) {
 
 void Metrics::setSubscriptionHealthy(std::string_view shop, bool healthy) {
   subscription_healthy_->Add({{"shop", std::string(shop)}}).Set(healthy ? 1 : 0);
+}
+
+void Metrics::setAuditIntact(bool intact) { audit_integrity_->Set(intact ? 1 : 0); }
+
+void Metrics::countAuditCheckpoint(bool ok) {
+  audit_checkpoints_->Add({{"outcome", ok ? "ok" : "error"}}).Increment();
 }
 
 std::string Metrics::render() const {

@@ -33,6 +33,9 @@ namespace cartrelay::core::metrics {
 //   cartrelay_poll_runs_total{shop,resource,outcome}           counter (outcome =
 //   ok|error|throttled) cartrelay_poll_last_success_timestamp_seconds{shop}        gauge
 //   cartrelay_shop_subscription_healthy{shop}                  gauge, 1 healthy / 0 not
+//   cartrelay_audit_integrity                                  gauge, 1 the audit chain verified
+//                                                              intact / 0 not (or not yet)
+//   cartrelay_audit_checkpoints_total{outcome}                 counter (outcome = ok|error)
 //
 // `route` is the route pattern ("/webhooks/shopify/{shop}"), never the raw
 // path, so label cardinality stays bounded and no shop data leaks.
@@ -57,6 +60,8 @@ class Metrics {
   void countPollRun(std::string_view shop, std::string_view resource, std::string_view outcome);
   void setPollSuccessTime(std::string_view shop, double epoch_seconds);
   void setSubscriptionHealthy(std::string_view shop, bool healthy);
+  void setAuditIntact(bool intact);
+  void countAuditCheckpoint(bool ok);
 
   // Prometheus text exposition format 0.0.4 of everything registered.
   std::string render() const;
@@ -72,6 +77,8 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* poll_runs_;
   prometheus::Family<prometheus::Gauge>* poll_success_time_;
   prometheus::Family<prometheus::Gauge>* subscription_healthy_;
+  prometheus::Gauge* audit_integrity_;
+  prometheus::Family<prometheus::Counter>* audit_checkpoints_;
 };
 
 }  // namespace cartrelay::core::metrics

@@ -34,6 +34,23 @@ bool isApplied(soci::session& s, int version) {
   return count > 0;
 }
 
+// The triggers behind MigrationStep::Kind::kAppendOnly. The message names
+// the table only, so it is safe in logs.
+void createAppendOnlyTriggers(soci::session& s, Backend backend, const std::string& table) {
+  for (std::string_view operation : {"UPDATE", "DELETE"}) {
+    std::string name = table + (operation == "UPDATE" ? "_no_update" : "_no_delete");
+    if (detail::triggerExists(s, name)) continue;
+    std::string refusal = table + " is append-only";
+    std::string head =
+        "CREATE TRIGGER " + name + " BEFORE " + std::string(operation) + " ON " + table;
+    if (backend == Backend::kSqlite) {
+      s << head + " BEGIN SELECT RAISE(ABORT, '" + refusal + "'); END";
+    } else {
+      s << head + " FOR EACH ROW SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = '" + refusal + "'";
+    }
+  }
+}
+
 Status runSteps(soci::session& s, Backend backend, const Migration& m) {
   for (const MigrationStep& step : m.steps) {
     if (step.kind == MigrationStep::Kind::kSql) {
@@ -48,6 +65,10 @@ Status runSteps(soci::session& s, Backend backend, const Migration& m) {
       CARTRELAY_ASSIGN_OR_RETURN(std::string definition,
                                  detail::expandSchemaSql(backend, step.definition));
       s << "ALTER TABLE " + table + " ADD COLUMN " + column + " " + definition;
+      continue;
+    }
+    if (step.kind == MigrationStep::Kind::kAppendOnly) {
+      createAppendOnlyTriggers(s, backend, std::string(step.table));
       continue;
     }
     std::string create = "CREATE INDEX ";

@@ -117,6 +117,38 @@ std::vector<std::string> randomLeaves(std::mt19937_64& rng, std::size_t n) {
 // Every proof we generate verifies, and flipping any one bit of any path
 // element, or claiming another leaf or index, makes it fail. (A proof alone
 // does not bind the tree size to the root: the signed checkpoint does.)
+// The heads of the complete subtrees the first `m` leaves split into, largest
+// first, computed directly from the leaves.
+std::vector<std::string> compactRange(const std::vector<std::string>& leaves, std::size_t m) {
+  std::vector<std::string> out;
+  std::size_t offset = 0;
+  for (int bit = 63; bit >= 0; --bit) {
+    const std::size_t width = std::size_t{1} << bit;
+    if ((m & width) == 0) continue;
+    out.push_back(
+        *merkleTreeHeadFromLeafHashes(std::span<const std::string>(leaves).subspan(offset, width)));
+    offset += width;
+  }
+  return out;
+}
+
+TEST(MerkleProof, ConsistencyFromTheCompactRangeEqualsTheAllLeavesProof) {
+  std::mt19937_64 rng(7);
+  const auto leaves = randomLeaves(rng, 40);
+  for (std::size_t n = 1; n <= leaves.size(); ++n) {
+    std::vector<std::string> tree(leaves.begin(), leaves.begin() + static_cast<long>(n));
+    for (std::size_t m = 1; m <= n; ++m) {
+      auto expected = consistencyProof(tree, m);
+      std::vector<std::string> later(tree.begin() + static_cast<long>(m), tree.end());
+      auto compact = consistencyProof(compactRange(tree, m), m, later);
+      ASSERT_TRUE(expected.isOk() && compact.isOk()) << m << "->" << n;
+      EXPECT_EQ(*compact, *expected) << m << "->" << n;
+    }
+  }
+  auto wrong_range = consistencyProof(compactRange(leaves, 5), 7, leaves);
+  EXPECT_EQ(wrong_range.status().code(), core::Status::Code::kInvalidArgument);
+}
+
 TEST(MerkleProof, GeneratedProofsVerifyAndEveryMutationFails) {
   std::mt19937_64 rng(20261122);
   for (std::size_t n : {1u, 2u, 3u, 5u, 7u, 8u, 9u, 16u, 17u, 31u, 64u, 100u}) {

@@ -127,6 +127,20 @@ bool indexExists(soci::session& s, const std::string& table, const std::string& 
   return count > 0;
 }
 
+bool triggerExists(soci::session& s, const std::string& trigger) {
+  long long count = 0;
+  std::string t = trigger;
+  if (backendOf(s) == Backend::kSqlite) {
+    s << "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = :t", soci::use(t),
+        soci::into(count);
+  } else {
+    s << "SELECT COUNT(*) FROM information_schema.triggers"
+         " WHERE trigger_schema = DATABASE() AND trigger_name = :t",
+        soci::use(t), soci::into(count);
+  }
+  return count > 0;
+}
+
 bool columnExists(soci::session& s, const std::string& table, const std::string& column) {
   long long count = 0;
   std::string t = table;

@@ -72,6 +72,7 @@ namespace cartrelay::core::store::detail {
 bool tableExists(soci::session& s, const std::string& table);
 bool indexExists(soci::session& s, const std::string& table, const std::string& index);
 bool columnExists(soci::session& s, const std::string& table, const std::string& column);
+bool triggerExists(soci::session& s, const std::string& trigger);
 
 }  // namespace cartrelay::core::store::detail
 

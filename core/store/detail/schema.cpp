@@ -28,6 +28,13 @@ MigrationStep column(std::string_view table, std::string_view name, std::string_
   return step;
 }
 
+MigrationStep appendOnly(std::string_view table) {
+  MigrationStep step;
+  step.kind = MigrationStep::Kind::kAppendOnly;
+  step.table = table;
+  return step;
+}
+
 // Conventions (DESIGN.md "Store"): times are UTC epoch milliseconds in
 // BIGINT *_at_ms columns; money is *_minor BIGINT plus an ISO 4217 currency;
 // personal data lives only in *_enc columns (FieldCipher text under the
@@ -218,6 +225,98 @@ CREATE TABLE IF NOT EXISTS poll_cursors (
   CONSTRAINT fk_poll_cursors_shop FOREIGN KEY (shop_id) REFERENCES shops (id)
 )${TABLE_OPTIONS})sql";
 
+// The tamper-evident audit chain (compliance/audit_log.h). seq is assigned
+// by the appender (head + 1 under the audit_state lock), not by the engine,
+// so the chain has no gaps. Hashes are lower-case hex; subject_ref is a
+// keyed hash or '' and payload is canonical JSON without personal data.
+constexpr std::string_view kAuditLog = R"sql(
+CREATE TABLE IF NOT EXISTS audit_log (
+  seq ${BIGINT} NOT NULL PRIMARY KEY,
+  ts_ms ${BIGINT} NOT NULL,
+  kind ${KEY} NOT NULL,
+  actor ${KEY} NOT NULL,
+  subject_ref ${HASH} NOT NULL,
+  payload ${TEXT} NOT NULL,
+  prev_hash ${HASH} NOT NULL,
+  entry_hash ${HASH} NOT NULL
+)${TABLE_OPTIONS})sql";
+
+// Signed Merkle tree heads over audit_log[1..tree_size], one per key epoch
+// (compliance/audit_checkpointer.h). consistency_proof is the RFC 9162
+// proof from the previous checkpoint, hex hashes separated by ','.
+constexpr std::string_view kAuditCheckpoints = R"sql(
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+  tree_size ${BIGINT} NOT NULL PRIMARY KEY,
+  epoch ${BIGINT} NOT NULL,
+  ts_ms ${BIGINT} NOT NULL,
+  root ${HASH} NOT NULL,
+  public_key ${HASH} NOT NULL,
+  next_public_key ${HASH} NOT NULL,
+  signature ${KEY} NOT NULL,
+  consistency_proof ${TEXT} NOT NULL,
+  CONSTRAINT uq_audit_checkpoints_epoch UNIQUE (epoch)
+)${TABLE_OPTIONS})sql";
+
+// One row (id = 1): the chain's head and the installation id its genesis
+// hash is derived from. Appenders lock it, which serialises them on MariaDB
+// as BEGIN IMMEDIATE does on SQLite. It is a cache of audit_log's last row,
+// never trusted by the verifier.
+constexpr std::string_view kAuditState = R"sql(
+CREATE TABLE IF NOT EXISTS audit_state (
+  id INTEGER NOT NULL PRIMARY KEY,
+  install_id ${KEY} NOT NULL,
+  head_seq ${BIGINT} NOT NULL,
+  head_hash ${HASH} NOT NULL,
+  head_ts_ms ${BIGINT} NOT NULL
+)${TABLE_OPTIONS})sql";
+
+// Consent events (compliance/consent_ledger.h), compliance-rules.md (b).
+// Append-only in meaning, but not by trigger: erasure (rule 46) clears the
+// encrypted recipient and evidence and keeps the minimal proof. Every row is
+// also recorded in the audit chain (audit_seq). purpose_scope is a comma
+// list of purposes, '' for all.
+constexpr std::string_view kConsentEvents = R"sql(
+CREATE TABLE IF NOT EXISTS consent_events (
+  id ${ID},
+  shop_id ${BIGINT} NOT NULL,
+  subject_ref ${HASH} NOT NULL,
+  channel ${SHORT} NOT NULL,
+  status ${SHORT} NOT NULL,
+  event_type ${SHORT} NOT NULL,
+  recipient_type ${SHORT} NOT NULL,
+  source ${SHORT} NOT NULL,
+  capture_point ${KEY} NOT NULL,
+  purpose_scope ${KEY} NOT NULL,
+  consent_text_id ${KEY} NOT NULL,
+  consent_text_version ${KEY} NOT NULL,
+  consent_text_sha256 ${HASH} NOT NULL,
+  kvkk_notice_version ${KEY} NOT NULL,
+  legal_basis ${KEY} NOT NULL,
+  verified INTEGER NOT NULL,
+  complete INTEGER NOT NULL,
+  block_all INTEGER NOT NULL,
+  evidence_only INTEGER NOT NULL,
+  withdrawal_channel ${KEY} NOT NULL,
+  iys_sync ${SHORT} NOT NULL,
+  iys_transaction_id ${KEY} NOT NULL,
+  data_key ${TEXT} NULL,
+  recipient_enc ${TEXT} NULL,
+  evidence_enc ${TEXT} NULL,
+  event_at_ms ${BIGINT} NOT NULL,
+  received_at_ms ${BIGINT} NOT NULL,
+  audit_seq ${BIGINT} NOT NULL,
+  CONSTRAINT fk_consent_events_shop FOREIGN KEY (shop_id) REFERENCES shops (id)
+)${TABLE_OPTIONS})sql";
+
+// How far each in-process consumer of domain_events has read (keyset
+// pagination by id), so a restart resumes where it stopped.
+constexpr std::string_view kConsumerOffsets = R"sql(
+CREATE TABLE IF NOT EXISTS consumer_offsets (
+  consumer ${KEY} NOT NULL PRIMARY KEY,
+  last_id ${BIGINT} NOT NULL,
+  updated_at_ms ${BIGINT} NOT NULL
+)${TABLE_OPTIONS})sql";
+
 }  // namespace
 
 const std::string_view kSchemaMigrationsTableSql = R"sql(
@@ -271,6 +370,22 @@ const std::vector<Migration>& allMigrations() {
            // sealed to the row's unique (source, delivery_id), so it can be
            // sealed before the insert (InboxRepo::seal).
            column("inbox", "body_format", "INTEGER NOT NULL DEFAULT 0"),
+       }},
+      {4,
+       "audit_chain",
+       {
+           sql(kAuditLog),
+           appendOnly("audit_log"),
+           sql(kAuditCheckpoints),
+           appendOnly("audit_checkpoints"),
+           sql(kAuditState),
+       }},
+      {5,
+       "consent_ledger",
+       {
+           sql(kConsentEvents),
+           index("ix_consent_events_subject", "consent_events", "shop_id, subject_ref, id"),
+           sql(kConsumerOffsets),
        }},
   };
   return kMigrations;

@@ -46,6 +46,8 @@ class MigrationsTest : public StoreTest {
             break;
           case detail::MigrationStep::Kind::kColumn:
             return Status::internal("migration 1 never added columns");
+          case detail::MigrationStep::Kind::kAppendOnly:
+            return Status::internal("migration 1 never added triggers");
         }
       }
       s << "INSERT INTO schema_migrations (version, name, applied_at_ms)"
