@@ -12,6 +12,7 @@
 
 #include "app/cli/audit_commands.h"
 #include "app/cli/commands.h"
+#include "app/cli/consent_commands.h"
 #include "app/cli/inspect_commands.h"
 #include "app/cli/replay_command.h"
 
@@ -67,6 +68,16 @@ ListOptions listOptionsOf(const po::variables_map& vm) {
   o.limit = vm["limit"].as<int>();
   o.json = vm["json"].as<bool>();
   return o;
+}
+
+// --phone and --shop, as every consent command takes them.
+void addConsentTargetOptions(po::options_description& d) {
+  d.add_options()("phone", po::value<std::string>(), "the person's phone number")(
+      "shop", po::value<std::string>(), "the [shop.NAME] (optional with one shop)");
+}
+
+ConsentTarget consentTargetOf(const po::variables_map& vm) {
+  return ConsentTarget{configOf(vm), optionOr(vm, "phone"), optionOr(vm, "shop")};
 }
 
 const std::vector<Command>& commands() {
@@ -150,6 +161,95 @@ const std::vector<Command>& commands() {
        },
        [](const po::variables_map& vm) {
          return auditProveCommand(configOf(vm), optionOr(vm, "seq"));
+       }},
+      {"consent show", "a person's consent events in a shop and the state they add up to",
+       "--phone PHONE [--shop NAME] [--json]",
+       "Shows every consent event (oldest first) and the current state: the latest event\n"
+       "by the time the person gave it. Exit 1 when there is none.",
+       [](po::options_description& d) {
+         addConsentTargetOptions(d);
+         d.add_options()("json", po::bool_switch(), "print JSON instead of a table");
+       },
+       nullptr,
+       [](const po::variables_map& vm) {
+         return consentShowCommand(consentTargetOf(vm), vm["json"].as<bool>());
+       }},
+      {"consent grant", "record a consent (ONAY) the shop collected",
+       "--phone PHONE --source HS_... [--shop NAME] [options]",
+       "Records an ONAY with actor \"cli\" in the ledger and the audit chain. In TR a\n"
+       "commercial message needs --verified, --name-on-record and --kvkk-notice too.",
+       [](po::options_description& d) {
+         addConsentTargetOptions(d);
+         d.add_options()("source", po::value<std::string>(),
+                         "IYS source code: HS_WEB, HS_MESAJ, HS_ISLAK_IMZA, ...")(
+             "capture-point", po::value<std::string>(), "where it was collected (default manual)")(
+             "purposes", po::value<std::string>(),
+             "comma list of purposes it covers (default: all)")(
+             "recipient-type", po::value<std::string>(), "BIREYSEL (default) or TACIR")(
+             "kvkk-notice", po::value<std::string>(), "version of the KVKK notice shown")(
+             "text-id", po::value<std::string>(), "id of the consent text shown")(
+             "text-version", po::value<std::string>(), "its version")(
+             "text-sha256", po::value<std::string>(), "SHA-256 (hex) of its exact wording")(
+             "legal-basis", po::value<std::string>(), "e.g. TR_6563_ONAY+KVKK_ACIK_RIZA")(
+             "verified", po::bool_switch(), "the phone was verified (code, link or reply)")(
+             "name-on-record", po::bool_switch(), "name and surname were recorded")(
+             "at", po::value<std::string>(), "when it was given, ISO 8601 UTC (default now)");
+       },
+       nullptr,
+       [](const po::variables_map& vm) {
+         ConsentGrantOptions o;
+         o.target = consentTargetOf(vm);
+         o.source = optionOr(vm, "source");
+         o.capture_point = optionOr(vm, "capture-point");
+         o.purposes = optionOr(vm, "purposes");
+         o.recipient_type = optionOr(vm, "recipient-type");
+         o.kvkk_notice_version = optionOr(vm, "kvkk-notice");
+         o.consent_text_id = optionOr(vm, "text-id");
+         o.consent_text_version = optionOr(vm, "text-version");
+         o.consent_text_sha256 = optionOr(vm, "text-sha256");
+         o.legal_basis = optionOr(vm, "legal-basis");
+         o.verified = vm["verified"].as<bool>();
+         o.name_on_record = vm["name-on-record"].as<bool>();
+         o.at = optionOr(vm, "at");
+         return consentGrantCommand(o);
+       }},
+      {"consent withdraw", "record a withdrawal (RET): no more commercial messages",
+       "--phone PHONE [--shop NAME] [--channel C] [--block-all] [--at TIME]",
+       "Records a RET with actor \"cli\"; every later commercial message to the person is\n"
+       "denied. --block-all stops transactional messages too.",
+       [](po::options_description& d) {
+         addConsentTargetOptions(d);
+         d.add_options()("channel", po::value<std::string>(),
+                         "how the person withdrew: manual (default), email, phone, link, ...")(
+             "block-all", po::bool_switch(), "also stop transactional messages")(
+             "at", po::value<std::string>(), "when, ISO 8601 UTC (default now)");
+       },
+       nullptr,
+       [](const po::variables_map& vm) {
+         ConsentWithdrawOptions o;
+         o.target = consentTargetOf(vm);
+         o.channel = optionOr(vm, "channel");
+         o.block_all = vm["block-all"].as<bool>();
+         o.at = optionOr(vm, "at");
+         return consentWithdrawCommand(o);
+       }},
+      {"consent import", "import consents and withdrawals from a CSV file",
+       "FILE.csv [--shop NAME]",
+       "Columns (header line, any order): phone, status (ONAY|RET), consent_date, source;\n"
+       "optional recipient_type, purposes, capture_point, consent_text_id,\n"
+       "consent_text_version, consent_text_sha256, kvkk_notice_version, legal_basis,\n"
+       "verified, name_on_record, prechecked, implied, block_all. One transaction per\n"
+       "row; refused rows are listed by line. Exit 1 when any row was refused.",
+       [](po::options_description& d) {
+         d.add_options()("shop", po::value<std::string>(),
+                         "the [shop.NAME] (optional with one shop)");
+       },
+       [](po::options_description& hidden, po::positional_options_description& pos) {
+         hidden.add_options()("file", po::value<std::string>());
+         pos.add("file", 1);
+       },
+       [](const po::variables_map& vm) {
+         return consentImportCommand(configOf(vm), optionOr(vm, "shop"), optionOr(vm, "file"));
        }},
       {"inbox list", "what arrived (webhooks, polls) and how it was processed",
        "[--state S] [--shop NAME] [--after ID] [--limit N] [--json]",

@@ -1,0 +1,105 @@
+// `cartrelay consent show|grant|withdraw|import` as the real binary, against
+// the store a real daemon created: every event lands in the ledger and the
+// audit chain, stale and non-affirmative imports are refused, and no phone
+// number is ever printed in an error or written to the audit chain.
+#include <csignal>
+#include <fstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/daemon_harness.h"
+
+namespace cartrelay::testing {
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class ConsentCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    h_.writeConfig(
+        "[shop.acme]\nplatform = shopify\nshop_domain = acme.myshopify.com\n"
+        "webhook_secret = test_secret\ncountry = TR\n");
+    // The daemon adds the configured shop to the database.
+    std::string why;
+    ASSERT_TRUE(h_.start(&why)) << why;
+    h_.process().signal(SIGTERM);
+    ASSERT_EQ(h_.process().waitExit(std::chrono::seconds(20)).value_or(-1), 0);
+  }
+
+  nlohmann::json show(const std::string& phone) {
+    CommandResult shown = h_.cli({"consent", "show", "--phone", phone, "--json"});
+    EXPECT_EQ(shown.exit_code, 0) << shown.output;
+    return nlohmann::json::parse(shown.output, nullptr, false);
+  }
+
+  DaemonHarness h_;
+};
+
+TEST_F(ConsentCli, GrantWithdrawImportAndShowThroughTheLedger) {
+  CommandResult granted =
+      h_.cli({"consent", "grant", "--phone", "0532 123 45 67", "--source", "HS_WEB", "--verified",
+              "--name-on-record", "--kvkk-notice", "v3", "--purposes", "abandoned_cart,campaign",
+              "--at", "2026-01-10T09:00:00Z"});
+  ASSERT_EQ(granted.exit_code, 0) << granted.output;
+  EXPECT_TRUE(contains(granted.output, "recorded consent event 1: ONAY")) << granted.output;
+  nlohmann::json state = show("+905321234567");
+  EXPECT_EQ(state["current"]["status"], "ONAY");
+  EXPECT_EQ(state["events"][0]["purpose_scope"], "abandoned_cart,campaign");
+
+  CommandResult withdrawn = h_.cli({"consent", "withdraw", "--phone", "+905321234567", "--channel",
+                                    "email", "--at", "2026-02-01T09:00:00Z"});
+  ASSERT_EQ(withdrawn.exit_code, 0) << withdrawn.output;
+  EXPECT_EQ(show("05321234567")["current"]["status"], "RET");
+
+  const std::string csv = h_.dir().file("consents.csv");
+  std::ofstream(csv) << "phone,status,consent_date,source,prechecked,verified,name_on_record\n"
+                        "+905321234567,ONAY,2026-01-20 10:00:00,HS_WEB,false,true,true\n"
+                        "+905551112233,ONAY,2026-01-20T10:00:00Z,HS_WEB,true,true,true\n"
+                        "+905441112233,ONAY,2026-01-20T10:00:00Z,HS_WEB,false,true,true\n"
+                        "12,ONAY,2026-01-20T10:00:00Z,HS_WEB,false,true,true\n";
+  CommandResult imported = h_.cli({"consent", "import", csv});
+  EXPECT_EQ(imported.exit_code, 1) << imported.output;
+  EXPECT_TRUE(contains(imported.output, "line 2: refused: STALE_CONSENT_IMPORT"))
+      << imported.output;
+  EXPECT_TRUE(contains(imported.output, "line 3: refused: CONSENT_NOT_AFFIRMATIVE"))
+      << imported.output;
+  EXPECT_TRUE(contains(imported.output, "line 5: refused: phone is not a valid number"))
+      << imported.output;
+  EXPECT_TRUE(contains(imported.output, "imported 1, refused 3 of 4 rows")) << imported.output;
+  EXPECT_FALSE(contains(imported.output, "5321234567")) << imported.output;
+  EXPECT_FALSE(contains(imported.output, "5551112233")) << imported.output;
+
+  EXPECT_EQ(show("+905321234567")["current"]["status"], "RET") << "the stale ONAY changed nothing";
+  EXPECT_EQ(show("+905441112233")["current"]["status"], "ONAY");
+
+  // Every event and refusal is in the audit chain, which still verifies.
+  CommandResult verified = h_.cli({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  // config.loaded, the grant, the withdrawal, two refusals and one import.
+  EXPECT_TRUE(contains(verified.output, "INTACT (6 records verified")) << verified.output;
+}
+
+TEST_F(ConsentCli, BadInputIsAUsageErrorThatNeverEchoesThePhone) {
+  CommandResult no_source = h_.cli({"consent", "grant", "--phone", "+905321234567"});
+  EXPECT_EQ(no_source.exit_code, 2) << no_source.output;
+  EXPECT_TRUE(contains(no_source.output, "source")) << no_source.output;
+  CommandResult bad_phone = h_.cli({"consent", "grant", "--phone", "999", "--source", "HS_WEB"});
+  EXPECT_EQ(bad_phone.exit_code, 2) << bad_phone.output;
+  EXPECT_FALSE(contains(bad_phone.output, "999")) << bad_phone.output;
+  EXPECT_EQ(h_.cli({"consent", "grant", "--phone", "+905321234567", "--source", "HS_WEB",
+                    "--purposes", "spam"})
+                .exit_code,
+            2);
+  EXPECT_EQ(h_.cli({"consent", "show", "--phone", "+905321234567"}).exit_code, 1)
+      << "nobody recorded yet";
+  EXPECT_EQ(h_.cli({"consent", "show", "--phone", "+905321234567", "--shop", "nope"}).exit_code, 2);
+  EXPECT_EQ(h_.cli({"consent", "import", h_.dir().file("missing.csv")}).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace cartrelay::testing
