@@ -15,6 +15,7 @@
 #include "app/store_options.h"
 #include "app/version.h"
 #include "compliance/audit_service.h"
+#include "compliance/consent_observations.h"
 #include "core/inbox/inbox_processor.h"
 #include "core/inbox/inbox_writer.h"
 #include "core/metrics/metrics.h"
@@ -23,6 +24,7 @@
 #include "core/store/shop_repo.h"
 #include "core/util/key_ring.h"
 #include "core/util/log.h"
+#include "core/util/periodic_task.h"
 
 namespace cartrelay::app {
 namespace {
@@ -31,6 +33,8 @@ namespace log = core::log;
 
 // How often the background probe checks the store for /readyz.
 constexpr std::chrono::milliseconds kStoreProbeInterval{1000};
+// How soon a consent change seen on a platform reaches the ledger.
+constexpr std::chrono::milliseconds kConsumerInterval{500};
 
 // Blocks until TERM or INT; HUP is acknowledged and ignored.
 int waitForStopSignal() {
@@ -61,6 +65,18 @@ core::Result<std::map<std::string, std::int64_t, std::less<>>> ensureShops(
         }
         return ids;
       });
+}
+
+std::map<std::int64_t, compliance::PlatformCapture> platformCaptures(
+    const config::AppConfig& config,
+    const std::map<std::string, std::int64_t, std::less<>>& shop_ids) {
+  std::map<std::int64_t, compliance::PlatformCapture> out;
+  for (const config::ShopConfig& shop : config.shops) {
+    auto id = shop_ids.find(shop.name);
+    if (id == shop_ids.end()) continue;
+    out[id->second] = {shop.name, shop.consent_capture_counts, shop.consent_kvkk_notice};
+  }
+  return out;
 }
 
 core::inbox::InboxProcessor::Options processorOptions(const config::AppConfig& config) {
@@ -145,6 +161,16 @@ int runDaemon(const config::AppConfig& config) {
   }
   std::unique_ptr<compliance::AuditService> audit = std::move(audit_started).value();
 
+  // Platform consent observations -> the consent ledger, as they arrive.
+  compliance::AuditLog audit_log(clock);
+  compliance::ConsentLedger consent_ledger(*keys, clock, audit_log);
+  compliance::ConsentObservationConsumer consent_observations(*database, consent_ledger, clock,
+                                                              platformCaptures(config, *shop_ids));
+  auto consent_task = std::make_unique<core::PeriodicTask>(kConsumerInterval, [&] {
+    auto consumed = consent_observations.runOnce();
+    if (!consumed.isOk()) log::warn("consent.observations_failed").status(consumed.status());
+  });
+
   auto store_health =
       std::make_unique<StoreHealth>([&database] { return database->ping(); }, kStoreProbeInterval);
 
@@ -197,6 +223,7 @@ int runDaemon(const config::AppConfig& config) {
   processor.reset();
   writer.reset();
   store_health.reset();
+  consent_task.reset();
   audit->stop();  // signs what is left unsigned
   audit.reset();
   database.reset();

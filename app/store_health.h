@@ -1,11 +1,11 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
-#include <thread>
 
+#include "core/util/periodic_task.h"
 #include "core/util/status.h"
 
 namespace cartrelay::app {
@@ -32,16 +32,12 @@ class StoreHealth {
   core::Status current() const;
 
  private:
-  void loop();
   void record(core::Status status);
 
   Probe probe_;
-  std::chrono::milliseconds interval_;
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
   core::Status last_;
-  std::thread thread_;
+  std::unique_ptr<core::PeriodicTask> prober_;  // last: stopped first
 };
 
 }  // namespace cartrelay::app

@@ -36,7 +36,8 @@ Result<std::unique_ptr<AuditService>> AuditService::start(core::store::Database&
   AuditEvent loaded{"config.loaded", "daemon", "", {{"config_sha256", options.config_sha256}}};
   CARTRELAY_RETURN_IF_ERROR(audit.appendNow(db, loaded).status());
   std::unique_ptr<AuditService> service(new AuditService(db, clock, metrics, std::move(options)));
-  service->thread_ = std::thread([s = service.get()] { s->run(); });
+  service->task_ = std::make_unique<core::PeriodicTask>(
+      std::chrono::milliseconds(service->options_.tick_ms), [s = service.get()] { s->tick(); });
   return service;
 }
 
@@ -49,41 +50,33 @@ AuditService::AuditService(core::store::Database& db, const core::Clock& clock,
 AuditService::~AuditService() { stop(); }
 
 void AuditService::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (stopping_ && !thread_.joinable()) return;
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (stopped_) return;
+  stopped_ = true;
+  task_->stop();
+  checkpoint(/*final=*/true);
 }
 
-void AuditService::run() {
-  // Opening reads the chain once; a failure here leaves the service
-  // verifying but not signing, and says why.
-  auto opened = AuditCheckpointer::open(db_, clock_, options_.checkpoints);
-  if (opened.isOk()) {
-    checkpointer_ = std::move(opened).value();
-  } else {
-    log::error("audit.checkpoints_disabled").status(opened.status());
-  }
-  verify();
-  auto last_verify = std::chrono::steady_clock::now();
-  std::unique_lock<std::mutex> lock(mutex_);
-  while (!stopping_) {
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.tick_ms), [this] { return stopping_; });
-    if (stopping_) break;
-    lock.unlock();
-    checkpoint(/*final=*/false);
-    if (std::chrono::steady_clock::now() - last_verify >=
-        std::chrono::milliseconds(options_.verify_every_ms)) {
-      verify();
-      last_verify = std::chrono::steady_clock::now();
+void AuditService::tick() {
+  if (!opened_) {
+    // Opening reads the chain once; a failure here leaves the service
+    // verifying but not signing, and says why.
+    opened_ = true;
+    auto opened = AuditCheckpointer::open(db_, clock_, options_.checkpoints);
+    if (opened.isOk()) {
+      checkpointer_ = std::move(opened).value();
+    } else {
+      log::error("audit.checkpoints_disabled").status(opened.status());
     }
-    lock.lock();
+    verify();
+    last_verify_ = std::chrono::steady_clock::now();
+    return;
   }
-  lock.unlock();
-  checkpoint(/*final=*/true);
+  checkpoint(/*final=*/false);
+  if (std::chrono::steady_clock::now() - last_verify_ >=
+      std::chrono::milliseconds(options_.verify_every_ms)) {
+    verify();
+    last_verify_ = std::chrono::steady_clock::now();
+  }
 }
 
 void AuditService::verify() {

@@ -1,16 +1,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
+#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "compliance/audit_checkpointer.h"
 #include "compliance/audit_log.h"
 #include "core/util/clock.h"
+#include "core/util/periodic_task.h"
 #include "core/util/result.h"
 
 namespace cartrelay::core::metrics {
@@ -74,7 +73,7 @@ class AuditService {
  private:
   AuditService(core::store::Database& db, const core::Clock& clock, core::metrics::Metrics* metrics,
                Options options);
-  void run();
+  void tick();
   void verify();
   void checkpoint(bool final);
 
@@ -84,10 +83,10 @@ class AuditService {
   Options options_;
   std::unique_ptr<AuditCheckpointer> checkpointer_;
   std::atomic<Integrity> integrity_{Integrity::kUnknown};
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  bool opened_ = false;  // tick() has tried to open the checkpointer
+  std::chrono::steady_clock::time_point last_verify_;
+  bool stopped_ = false;
+  std::unique_ptr<core::PeriodicTask> task_;
 };
 
 }  // namespace cartrelay::compliance

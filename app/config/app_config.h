@@ -44,9 +44,11 @@ struct ShopConfig {
   std::string timezone;
   std::int64_t poll_interval_ms = 0;
   int backfill_days = 0;
-  std::string api_version;         // Shopify Admin API version, "2026-07"
-  std::string admin_api_url;       // Shopify: empty = https://<shop_domain>
-  std::string consent_meta_key;    // WooCommerce: meta key of the WhatsApp opt-in
+  std::string api_version;              // Shopify Admin API version, "2026-07"
+  std::string admin_api_url;            // Shopify: empty = https://<shop_domain>
+  std::string consent_meta_key;         // WooCommerce: meta key of the WhatsApp opt-in
+  bool consent_capture_counts = false;  // consent_capture = consent
+  std::string consent_kvkk_notice;
   std::string cart_webhook_token;  // empty = /webhooks/cart/<shop>/... disabled
 };
 

@@ -198,6 +198,8 @@ void buildTyped(Builder& b, AppConfig& c) {
     shop.api_version = b.text(s, "api_version");
     shop.admin_api_url = b.text(s, "admin_api_url");
     shop.consent_meta_key = b.text(s, "consent_meta_key");
+    shop.consent_capture_counts = b.text(s, "consent_capture") == "consent";
+    shop.consent_kvkk_notice = b.text(s, "consent_kvkk_notice");
     shop.cart_webhook_token = b.secret(s, "cart_webhook_token");
     if (!shop.cart_webhook_token.empty() && shop.cart_webhook_token.size() < 32) {
       b.report(s + ".cart_webhook_token", "must be at least 32 characters");

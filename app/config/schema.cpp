@@ -90,6 +90,12 @@ constexpr std::array kSchema = {
     KeySpec{"shop.*", "consent_meta_key", T::kString, "", false, 0, 0, "",
             "WooCommerce only: order/customer meta key that records the shopper's WhatsApp "
             "opt-in (evidence for the consent ledger)."},
+    KeySpec{"shop.*", "consent_capture", T::kEnum, "evidence", false, 0, 0, "evidence|consent",
+            "What a WhatsApp opt-in collected by the shop's platform is: evidence only, or a "
+            "consent (only when the storefront's opt-in meets the rules: its own heading, not "
+            "pre-ticked, the KVKK notice shown separately)."},
+    KeySpec{"shop.*", "consent_kvkk_notice", T::kString, "", false, 0, 0, "",
+            "Version of the KVKK information notice the storefront shows next to its opt-in."},
     KeySpec{"shop.*", "cart_webhook_token", T::kSecret, "", false, 0, 0, "",
             "Token in the URL /webhooks/cart/<shop>/<token> for abandoned-cart plugins that "
             "cannot sign (CartFlows); at least 32 characters; empty disables the route."},

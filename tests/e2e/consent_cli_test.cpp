@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/daemon_harness.h"
+#include "tests/support/process.h"
 
 namespace cartrelay::testing {
 namespace {
@@ -99,6 +100,40 @@ TEST_F(ConsentCli, BadInputIsAUsageErrorThatNeverEchoesThePhone) {
       << "nobody recorded yet";
   EXPECT_EQ(h_.cli({"consent", "show", "--phone", "+905321234567", "--shop", "nope"}).exit_code, 2);
   EXPECT_EQ(h_.cli({"consent", "import", h_.dir().file("missing.csv")}).exit_code, 2);
+}
+
+TEST_F(ConsentCli, AShopifyWhatsAppConsentWebhookReachesTheLedger) {
+  // The published fixture's shape, with a phone and a state.
+  const std::string file = h_.dir().file("customers_whats_app_marketing_consent_update.json");
+  auto write = [&](const std::string& state, const std::string& at) {
+    std::ofstream(file) << R"({"customer_id": 706405506930370084, "phone_number": "+905321234567",)"
+                        << R"( "whats_app_marketing_consent": {"state": ")" << state
+                        << R"(", "opt_in_level": "confirmed_opt_in", "updated_at": ")" << at
+                        << R"(", "collected_from": "SHOPIFY"}})";
+  };
+  std::string why;
+  ASSERT_TRUE(h_.start(&why)) << why;
+  const std::string url = "http://127.0.0.1:" + std::to_string(h_.port());
+  write("subscribed", "2026-01-10T09:00:00Z");
+  CommandResult sent = h_.cli({"replay", "--shop", "acme", "--url", url, file});
+  ASSERT_EQ(sent.exit_code, 0) << sent.output;
+  ASSERT_TRUE(eventually(
+      [&] {
+        return h_.cli({"consent", "show", "--phone", "+905321234567"}).exit_code == 0;
+      },
+      std::chrono::seconds(20)))
+      << h_.process().output();
+  nlohmann::json state = show("+905321234567");
+  EXPECT_EQ(state["events"][0]["event_type"], "OBSERVED");
+  EXPECT_EQ(state["events"][0]["evidence_only"], true) << "consent_capture defaults to evidence";
+  EXPECT_EQ(state["current"]["status"], "none");
+
+  write("unsubscribed", "2026-01-11T09:00:00Z");
+  ASSERT_EQ(h_.cli({"replay", "--shop", "acme", "--url", url, file}).exit_code, 0);
+  EXPECT_TRUE(eventually([&] { return show("+905321234567")["current"]["status"] == "RET"; },
+                         std::chrono::seconds(20)))
+      << h_.process().output();
+  EXPECT_FALSE(contains(h_.process().output(), "5321234567")) << "no phone in the daemon's log";
 }
 
 }  // namespace
