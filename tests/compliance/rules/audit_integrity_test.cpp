@@ -1,0 +1,96 @@
+// Table tests for compliance/rules/audit_integrity: AUDIT_INTEGRITY_FAILED for COMMERCIAL only
+// (rule 43).
+#include "compliance/rules/audit_integrity.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "compliance/reason.h"
+#include "core/util/clock.h"
+
+namespace cartrelay::compliance::rules {
+namespace {
+
+using Outcome = Decision::Outcome;
+constexpr PurposeClass kCommercial = PurposeClass::kCommercial;
+constexpr PurposeClass kTransactional = PurposeClass::kTransactional;
+constexpr core::EpochMillis kNow = 1'795'348'800'000;  // 2026-11-22T09:00:00Z, a Sunday
+
+// What the rule sees; ctx() is a view of it, valid while the Inputs live.
+struct Inputs {
+  MessageIntent intent;
+  GateFacts facts;
+  GatePolicy policy;
+  core::EpochMillis now = kNow;
+  PurposeClass purpose_class = kCommercial;
+  RuleContext ctx() const { return RuleContext{intent, facts, policy, now, purpose_class}; }
+};
+
+// One line per outcome ("pass", "DENY(NO_CONSENT) COMMERCIAL",
+// "DEFER(QUIET_HOURS)@<time> COMMERCIAL"), so a failing case prints what it
+// got next to what it wanted.
+std::string describe(const std::optional<Decision>& d) {
+  if (!d.has_value()) return "pass";
+  std::string text = d->outcome == Outcome::kDeny    ? "DENY"
+                     : d->outcome == Outcome::kDefer ? "DEFER"
+                                                     : "ALLOW";
+  text += "(" + std::string(d->reason.has_value() ? toString(*d->reason) : "") + ")";
+  if (d->outcome == Outcome::kDefer) text += "@" + core::formatIso8601(d->retry_at);
+  text += " " + std::string(toString(d->purpose_class));
+  if (d->consent_event_id != 0) text += " consent_event_id=" + std::to_string(d->consent_event_id);
+  return text;
+}
+
+struct Case {
+  const char* description;
+  std::function<void(Inputs&)> arrange;  // changes the base inputs
+  std::optional<Decision> expected;      // std::nullopt: the rule passes
+};
+
+Inputs base() {
+  Inputs in;
+  in.facts.phone_valid = true;
+  in.facts.audit_intact = true;
+  return in;
+}
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> table = {
+      {"an intact chain passes, COMMERCIAL", [](Inputs&) {}, std::nullopt},
+      {"an intact chain passes, TRANSACTIONAL",
+       [](Inputs& in) { in.purpose_class = kTransactional; }, std::nullopt},
+      {"SAFE_MODE denies COMMERCIAL", [](Inputs& in) { in.facts.audit_intact = false; },
+       Decision::deny(Reason::kAuditIntegrityFailed, kCommercial)},
+      {"SAFE_MODE lets TRANSACTIONAL through",
+       [](Inputs& in) {
+         in.facts.audit_intact = false;
+         in.purpose_class = kTransactional;
+       },
+       std::nullopt},
+      {"SAFE_MODE denies COMMERCIAL even with a valid ONAY",
+       [](Inputs& in) {
+         in.facts.audit_intact = false;
+         in.facts.consent.status = ConsentState::Status::kOnay;
+         in.facts.consent.event_id = 3;
+       },
+       Decision::deny(Reason::kAuditIntegrityFailed, kCommercial)},
+  };
+  return table;
+}
+
+TEST(RuleAuditIntegrity, Table) {
+  for (const Case& c : cases()) {
+    SCOPED_TRACE(c.description);
+    Inputs in = base();
+    c.arrange(in);
+    EXPECT_EQ(describe(auditIntegrity(in.ctx())), describe(c.expected));
+  }
+}
+
+}  // namespace
+}  // namespace cartrelay::compliance::rules

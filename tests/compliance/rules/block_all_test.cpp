@@ -1,0 +1,102 @@
+// Table tests for compliance/rules/block_all: BLOCKED for every class, and only for the block-all
+// flag (rule 29).
+#include "compliance/rules/block_all.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "compliance/reason.h"
+#include "core/util/clock.h"
+
+namespace cartrelay::compliance::rules {
+namespace {
+
+using Outcome = Decision::Outcome;
+constexpr PurposeClass kCommercial = PurposeClass::kCommercial;
+constexpr PurposeClass kTransactional = PurposeClass::kTransactional;
+constexpr core::EpochMillis kNow = 1'795'348'800'000;  // 2026-11-22T09:00:00Z, a Sunday
+
+// What the rule sees; ctx() is a view of it, valid while the Inputs live.
+struct Inputs {
+  MessageIntent intent;
+  GateFacts facts;
+  GatePolicy policy;
+  core::EpochMillis now = kNow;
+  PurposeClass purpose_class = kCommercial;
+  RuleContext ctx() const { return RuleContext{intent, facts, policy, now, purpose_class}; }
+};
+
+// One line per outcome ("pass", "DENY(NO_CONSENT) COMMERCIAL",
+// "DEFER(QUIET_HOURS)@<time> COMMERCIAL"), so a failing case prints what it
+// got next to what it wanted.
+std::string describe(const std::optional<Decision>& d) {
+  if (!d.has_value()) return "pass";
+  std::string text = d->outcome == Outcome::kDeny    ? "DENY"
+                     : d->outcome == Outcome::kDefer ? "DEFER"
+                                                     : "ALLOW";
+  text += "(" + std::string(d->reason.has_value() ? toString(*d->reason) : "") + ")";
+  if (d->outcome == Outcome::kDefer) text += "@" + core::formatIso8601(d->retry_at);
+  text += " " + std::string(toString(d->purpose_class));
+  if (d->consent_event_id != 0) text += " consent_event_id=" + std::to_string(d->consent_event_id);
+  return text;
+}
+
+struct Case {
+  const char* description;
+  std::function<void(Inputs&)> arrange;  // changes the base inputs
+  std::optional<Decision> expected;      // std::nullopt: the rule passes
+};
+
+Inputs base() {
+  Inputs in;
+  in.facts.phone_valid = true;
+  in.facts.consent.status = ConsentState::Status::kOnay;
+  return in;
+}
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> table = {
+      {"no block-all flag passes, COMMERCIAL", [](Inputs&) {}, std::nullopt},
+      {"no block-all flag passes, TRANSACTIONAL",
+       [](Inputs& in) { in.purpose_class = kTransactional; }, std::nullopt},
+      {"a block-all RET is denied, COMMERCIAL",
+       [](Inputs& in) {
+         in.facts.consent.status = ConsentState::Status::kRet;
+         in.facts.consent.block_all = true;
+       },
+       Decision::deny(Reason::kBlocked, kCommercial)},
+      {"a block-all RET stops TRANSACTIONAL too (rule 29)",
+       [](Inputs& in) {
+         in.facts.consent.status = ConsentState::Status::kRet;
+         in.facts.consent.block_all = true;
+         in.purpose_class = kTransactional;
+       },
+       Decision::deny(Reason::kBlocked, kTransactional)},
+      {"a plain RET is not a block: TRANSACTIONAL keeps flowing",
+       [](Inputs& in) {
+         in.facts.consent.status = ConsentState::Status::kRet;
+         in.purpose_class = kTransactional;
+       },
+       std::nullopt},
+      {"a plain RET is left to the consent rules, COMMERCIAL",
+       [](Inputs& in) { in.facts.consent.status = ConsentState::Status::kRet; }, std::nullopt},
+  };
+  return table;
+}
+
+TEST(RuleBlockAll, Table) {
+  for (const Case& c : cases()) {
+    SCOPED_TRACE(c.description);
+    Inputs in = base();
+    c.arrange(in);
+    EXPECT_EQ(describe(blockAll(in.ctx())), describe(c.expected));
+  }
+}
+
+}  // namespace
+}  // namespace cartrelay::compliance::rules

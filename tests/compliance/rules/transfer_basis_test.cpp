@@ -1,0 +1,103 @@
+// Table tests for compliance/rules/transfer_basis: TRANSFER_BASIS_MISSING for every TR send (rule
+// 49).
+#include "compliance/rules/transfer_basis.h"
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "compliance/reason.h"
+#include "core/util/clock.h"
+
+namespace cartrelay::compliance::rules {
+namespace {
+
+using Outcome = Decision::Outcome;
+constexpr PurposeClass kCommercial = PurposeClass::kCommercial;
+constexpr PurposeClass kTransactional = PurposeClass::kTransactional;
+constexpr core::EpochMillis kNow = 1'795'348'800'000;  // 2026-11-22T09:00:00Z, a Sunday
+
+// What the rule sees; ctx() is a view of it, valid while the Inputs live.
+struct Inputs {
+  MessageIntent intent;
+  GateFacts facts;
+  GatePolicy policy;
+  core::EpochMillis now = kNow;
+  PurposeClass purpose_class = kCommercial;
+  RuleContext ctx() const { return RuleContext{intent, facts, policy, now, purpose_class}; }
+};
+
+// One line per outcome ("pass", "DENY(NO_CONSENT) COMMERCIAL",
+// "DEFER(QUIET_HOURS)@<time> COMMERCIAL"), so a failing case prints what it
+// got next to what it wanted.
+std::string describe(const std::optional<Decision>& d) {
+  if (!d.has_value()) return "pass";
+  std::string text = d->outcome == Outcome::kDeny    ? "DENY"
+                     : d->outcome == Outcome::kDefer ? "DEFER"
+                                                     : "ALLOW";
+  text += "(" + std::string(d->reason.has_value() ? toString(*d->reason) : "") + ")";
+  if (d->outcome == Outcome::kDefer) text += "@" + core::formatIso8601(d->retry_at);
+  text += " " + std::string(toString(d->purpose_class));
+  if (d->consent_event_id != 0) text += " consent_event_id=" + std::to_string(d->consent_event_id);
+  return text;
+}
+
+struct Case {
+  const char* description;
+  std::function<void(Inputs&)> arrange;  // changes the base inputs
+  std::optional<Decision> expected;      // std::nullopt: the rule passes
+};
+
+Inputs base() {
+  Inputs in;
+  in.facts.phone_valid = true;
+  in.policy.jurisdiction = Jurisdiction::kTR;
+  in.policy.transfer_basis = "standard_contract_2024-09";
+  return in;
+}
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> table = {
+      {"TR with a recorded basis passes, COMMERCIAL", [](Inputs&) {}, std::nullopt},
+      {"TR with a recorded basis passes, TRANSACTIONAL",
+       [](Inputs& in) { in.purpose_class = kTransactional; }, std::nullopt},
+      {"TR without a basis is denied, COMMERCIAL",
+       [](Inputs& in) { in.policy.transfer_basis.clear(); },
+       Decision::deny(Reason::kTransferBasisMissing, kCommercial)},
+      {"TR without a basis is denied, TRANSACTIONAL too (every send goes abroad)",
+       [](Inputs& in) {
+         in.policy.transfer_basis.clear();
+         in.purpose_class = kTransactional;
+       },
+       Decision::deny(Reason::kTransferBasisMissing, kTransactional)},
+      {"TR with only blanks recorded is denied",
+       [](Inputs& in) { in.policy.transfer_basis = " \t "; },
+       Decision::deny(Reason::kTransferBasisMissing, kCommercial)},
+      {"the default policy (TR, nothing recorded) is denied",
+       [](Inputs& in) { in.policy = GatePolicy{}; },
+       Decision::deny(Reason::kTransferBasisMissing, kCommercial)},
+      {"EU without a basis passes (not a gate condition there, rule 50)",
+       [](Inputs& in) {
+         in.policy.jurisdiction = Jurisdiction::kEU;
+         in.policy.transfer_basis.clear();
+       },
+       std::nullopt},
+  };
+  return table;
+}
+
+TEST(RuleTransferBasis, Table) {
+  for (const Case& c : cases()) {
+    SCOPED_TRACE(c.description);
+    Inputs in = base();
+    c.arrange(in);
+    EXPECT_EQ(describe(transferBasis(in.ctx())), describe(c.expected));
+  }
+}
+
+}  // namespace
+}  // namespace cartrelay::compliance::rules
