@@ -85,7 +85,10 @@ struct TemplateConfig {
   std::string name;
   std::string meta_name;
   std::string language;
-  std::string category;
+  std::string category;  // MARKETING | UTILITY | AUTHENTICATION
+  std::string purpose;   // compliance::Purpose text form
+  std::string sender_id;
+  std::string opt_out;
 };
 
 struct JourneyStep {

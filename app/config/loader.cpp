@@ -11,6 +11,7 @@
 #include <boost/program_options/parsers.hpp>
 
 #include "app/config/schema.h"
+#include "compliance/purpose.h"
 #include "core/util/crypto.h"
 #include "core/util/secret_file.h"
 
@@ -157,6 +158,30 @@ bool splitKey(const std::string& flat, std::string* section, std::string* key) {
   return false;
 }
 
+// Rules 25, 30 and 38 (compliance-rules.md), checked when the configuration
+// is loaded so a template that could never be sent lawfully is refused by
+// `check-config` instead of at the first send.
+void checkCommercialTemplate(Builder& b, const std::string& section, const TemplateConfig& t) {
+  auto purpose = compliance::parsePurpose(t.purpose);
+  auto category = compliance::parseTemplateCategory(t.category);
+  if (!purpose || !category) return;  // already reported as invalid values
+  if (compliance::classifyPurpose(*purpose, *category) != compliance::PurposeClass::kCommercial) {
+    return;
+  }
+  if (*category != compliance::TemplateCategory::kMarketing) {
+    b.report(section + ".category",
+             "purpose " + t.purpose + " is commercial: Meta requires category MARKETING");
+  }
+  if (t.sender_id.empty()) {
+    b.report(section + ".sender_id",
+             "a commercial template must name the sender (trade name or IYS brand)");
+  }
+  if (t.opt_out.empty()) {
+    b.report(section + ".opt_out",
+             "a commercial template must tell the recipient how to opt out for free");
+  }
+}
+
 void buildTyped(Builder& b, AppConfig& c) {
   const std::string d = "daemon";
   auto listen = parseListen(b.text(d, "listen"));
@@ -253,8 +278,15 @@ void buildTyped(Builder& b, AppConfig& c) {
 
   for (const std::string& name : b.namesWithPrefix("template.")) {
     const std::string s = "template." + name;
-    c.templates.push_back(
-        TemplateConfig{name, b.text(s, "meta_name"), b.text(s, "language"), b.text(s, "category")});
+    TemplateConfig t{name,
+                     b.text(s, "meta_name"),
+                     b.text(s, "language"),
+                     b.text(s, "category"),
+                     b.text(s, "purpose"),
+                     b.text(s, "sender_id"),
+                     b.text(s, "opt_out")};
+    checkCommercialTemplate(b, s, t);
+    c.templates.push_back(std::move(t));
   }
 
   for (const std::string& name : b.namesWithPrefix("journey.")) {

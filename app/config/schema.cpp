@@ -163,6 +163,17 @@ constexpr std::array kSchema = {
             "Template language code (tr, en_US, ...)."},
     KeySpec{"template.*", "category", T::kEnum, "MARKETING", false, 0, 0,
             "MARKETING|UTILITY|AUTHENTICATION", "Template category as registered at Meta."},
+    KeySpec{"template.*", "purpose", T::kEnum, "campaign", false, 0, 0,
+            "order_update|shipping|payment|abandoned_cart|review_request|winback|loyalty|"
+            "campaign|greeting",
+            "What the message is for; abandoned_cart, review_request, winback, loyalty, campaign "
+            "and greeting are always commercial."},
+    KeySpec{"template.*", "sender_id", T::kString, "", false, 0, 0, "",
+            "How the template names the sender (trade name or IYS brand); required for "
+            "commercial templates (law 6563 Art. 5)."},
+    KeySpec{"template.*", "opt_out", T::kString, "", false, 0, 0, "",
+            "The template's opt-out instruction or button text (\"Reply STOP to unsubscribe\"); "
+            "required for commercial templates (law 6563 Art. 8, ePrivacy Art. 13)."},
 
     // [journey.NAME]
     KeySpec{"journey.*", "enabled", T::kBool, "true", false, 0, 0, "", "Whether the journey runs."},

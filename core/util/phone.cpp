@@ -28,6 +28,9 @@ NormalisedPhone normalisePhone(std::string_view raw, std::string_view default_re
   util.Format(number, PhoneNumberUtil::E164, &e164);
   result.value = std::move(e164);
   result.valid = true;
+  std::string number_region;
+  util.GetRegionCodeForNumber(number, &number_region);
+  if (number_region.size() == 2) result.region = std::move(number_region);
   return result;
 }
 

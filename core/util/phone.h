@@ -11,6 +11,9 @@ struct NormalisedPhone {
   // an operator can see what the shop sent. Empty for empty input.
   std::string value;
   bool valid = false;
+  // ISO 3166-1 alpha-2 of a valid number ("TR"); "" when invalid or when the
+  // number is shared by several regions (e.g. "001" non-geographic).
+  std::string region;
 
   bool operator==(const NormalisedPhone&) const = default;
 };

@@ -317,6 +317,49 @@ CREATE TABLE IF NOT EXISTS consumer_offsets (
   updated_at_ms ${BIGINT} NOT NULL
 )${TABLE_OPTIONS})sql";
 
+// Every message the gate decided on (compliance/send_gate.h): the decision,
+// its reason and audit record, and for an allowed one the state of its
+// delivery. dedupe_key is "<journey>|<step>|<subject_ref>" for journey
+// messages, so each is sent at most once, and NULL for manual sends. The
+// recipient and the template parameters (names, cart links) are encrypted
+// under the row's data key.
+constexpr std::string_view kOutbox = R"sql(
+CREATE TABLE IF NOT EXISTS outbox (
+  id ${ID},
+  shop_id ${BIGINT} NOT NULL,
+  subject_ref ${HASH} NOT NULL,
+  journey ${KEY} NOT NULL,
+  step ${KEY} NOT NULL,
+  template ${KEY} NOT NULL,
+  purpose ${SHORT} NOT NULL,
+  purpose_class ${SHORT} NOT NULL,
+  cart_id ${BIGINT} NULL,
+  order_id ${BIGINT} NULL,
+  decision ${SHORT} NOT NULL,
+  reason ${KEY} NULL,
+  retry_at_ms ${BIGINT} NULL,
+  consent_event_id ${BIGINT} NULL,
+  audit_seq ${BIGINT} NOT NULL,
+  state ${SHORT} NOT NULL,
+  dedupe_key ${KEY} NULL,
+  data_key ${TEXT} NULL,
+  recipient_enc ${TEXT} NULL,
+  params_enc ${TEXT} NULL,
+  created_at_ms ${BIGINT} NOT NULL,
+  updated_at_ms ${BIGINT} NOT NULL,
+  CONSTRAINT uq_outbox_dedupe UNIQUE (dedupe_key),
+  CONSTRAINT fk_outbox_shop FOREIGN KEY (shop_id) REFERENCES shops (id)
+)${TABLE_OPTIONS})sql";
+
+// People who must never be messaged again whatever later imports say:
+// erased subjects (rule 46). Keyed hash only.
+constexpr std::string_view kSuppressions = R"sql(
+CREATE TABLE IF NOT EXISTS subject_suppressions (
+  subject_ref ${HASH} NOT NULL PRIMARY KEY,
+  reason ${SHORT} NOT NULL,
+  created_at_ms ${BIGINT} NOT NULL
+)${TABLE_OPTIONS})sql";
+
 }  // namespace
 
 const std::string_view kSchemaMigrationsTableSql = R"sql(
@@ -386,6 +429,15 @@ const std::vector<Migration>& allMigrations() {
            sql(kConsentEvents),
            index("ix_consent_events_subject", "consent_events", "shop_id, subject_ref, id"),
            sql(kConsumerOffsets),
+       }},
+      {6,
+       "outbox",
+       {
+           sql(kOutbox),
+           // Frequency caps read a subject's recent allowed sends.
+           index("ix_outbox_subject", "outbox", "shop_id, subject_ref, created_at_ms"),
+           index("ix_outbox_state", "outbox", "state, retry_at_ms"),
+           sql(kSuppressions),
        }},
   };
   return kMigrations;

@@ -110,6 +110,37 @@ steps = 1h:t1, 24h:missing, soon
   EXPECT_TRUE(hasError(r, "journey.j.steps", "DELAY:TEMPLATE")) << dump(r);
 }
 
+TEST(ConfigLoader, CommercialTemplatesMustNameTheSenderAndOfferAnOptOut) {
+  LoadResult r = loadConfigText(R"([template.cart]
+meta_name = cart_1h
+purpose = abandoned_cart
+[template.utility_cart]
+meta_name = cart_u
+category = UTILITY
+purpose = abandoned_cart
+sender_id = Acme
+opt_out = Reply STOP
+[template.shipped]
+meta_name = shipped
+category = UTILITY
+purpose = shipping
+[template.good]
+meta_name = good
+purpose = winback
+sender_id = Acme
+opt_out = Reply STOP
+)",
+                                "x.ini");
+  EXPECT_TRUE(hasError(r, "template.cart.sender_id", "name the sender")) << dump(r);
+  EXPECT_TRUE(hasError(r, "template.cart.opt_out", "opt out")) << dump(r);
+  EXPECT_TRUE(hasError(r, "template.utility_cart.category", "MARKETING")) << dump(r);
+  for (const ConfigError& e : r.errors) {
+    EXPECT_EQ(e.key.find("template.shipped"), std::string::npos) << "transactional: " << dump(r);
+    EXPECT_EQ(e.key.find("template.good"), std::string::npos) << dump(r);
+  }
+  EXPECT_EQ(r.errors.size(), 3u) << dump(r);
+}
+
 TEST(ConfigLoader, RepeatedKeyAndSemicolonComment) {
   LoadResult twice =
       loadConfigText("[daemon]\nlog_level = info\n[daemon]\nlog_level = warn\n", "x");

@@ -34,3 +34,15 @@ TEST(NormalisePhone, InvalidOrAmbiguousInputIsKeptButNeverValid) {
 
 }  // namespace
 }  // namespace cartrelay::core
+
+namespace cartrelay::core {
+namespace {
+
+TEST(Phone, AValidNumberKnowsItsRegion) {
+  EXPECT_EQ(normalisePhone("0532 123 45 67", "TR").region, "TR");
+  EXPECT_EQ(normalisePhone("+49 30 901820", "TR").region, "DE");
+  EXPECT_EQ(normalisePhone("12", "TR").region, "");
+}
+
+}  // namespace
+}  // namespace cartrelay::core

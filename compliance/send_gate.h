@@ -1,0 +1,132 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "compliance/audit_log.h"
+#include "compliance/consent_ledger.h"
+#include "compliance/gate.h"
+#include "core/ports/message_channel.h"
+#include "core/util/clock.h"
+#include "core/util/key_ring.h"
+#include "core/util/result.h"
+#include "core/util/time_zone.h"
+
+namespace cartrelay::core::store {
+class Database;
+}  // namespace cartrelay::core::store
+
+namespace cartrelay::compliance {
+
+// One message somebody wants sent: a journey step, an operator's `send`.
+struct SendRequest {
+  std::int64_t shop_id = 0;
+  std::string phone;          // as known; normalised with the shop's country
+  std::string template_name;  // [template.NAME]
+  nlohmann::json params = nlohmann::json::object();
+  std::string journey;  // "" for a manual send
+  std::string step;
+  std::optional<std::int64_t> cart_id;
+  std::optional<std::int64_t> order_id;
+};
+
+// The configuration's view of a template ([template.NAME]).
+struct GateTemplate {
+  std::string meta_name;
+  std::string language;
+  TemplateCategory category = TemplateCategory::kMarketing;
+  Purpose purpose = Purpose::kCampaign;
+  bool approved = true;  // Meta's status, from the template registry when there is one
+};
+
+// The configuration's view of a shop.
+struct GateShop {
+  std::string name;
+  std::string country;    // default region for phone numbers
+  std::string time_zone;  // IANA name: the fallback for recipients outside TR (rule 36)
+};
+
+// The gate in front of every channel (rules 40-43; DESIGN.md "The gate").
+// submit() reads the facts about the recipient (consent fold, suppression,
+// recent commercial sends, the cart, past orders) in a transaction, asks the
+// pure decide(), and writes in that same transaction the outbox row (state
+// queued, deferred or suppressed) and a `gate.decision` audit record that
+// holds the decision, its reason, the consent event relied on, the template
+// and the policy version, but no personal data. Only for an ALLOW does it
+// hand out a ClearedMessage, the one thing a channel will send.
+//
+// If that transaction fails for any reason (the audit chain or the store is
+// unavailable), nothing was recorded and nothing may be sent: the outcome is
+// DENY(AUDIT_UNAVAILABLE) without an outbox row, and the caller may try
+// again later.
+//
+// A journey message is sent at most once per (journey, step, subject): a
+// second submit returns the first row's decision with `duplicate` set and
+// no ClearedMessage.
+//
+// Ownership: every reference must outlive the gate. Thread-safety: submit()
+// may be called concurrently (each call uses its own session).
+class SendGate {
+ public:
+  struct Options {
+    GatePolicy policy;
+    std::map<std::string, GateTemplate, std::less<>> templates;  // by [template.NAME]
+    std::map<std::int64_t, GateShop> shops;                      // by shop id
+    std::string policy_version;  // SHA-256 of the configuration (rule 41)
+    // AuditService::integrity() == kIntact; unset means intact (tests).
+    std::function<bool()> audit_intact;
+    // The recipient's İYS status and whether it is fresh (rule 9); unset
+    // means unknown and stale, which defers every TR commercial send while
+    // compliance.iys = api.
+    std::function<std::pair<GateFacts::IysStatus, bool>(const std::string& e164)> iys;
+  };
+
+  struct Outcome {
+    Decision decision;
+    std::int64_t outbox_id = 0;  // 0 when nothing was recorded (AUDIT_UNAVAILABLE)
+    std::int64_t audit_seq = 0;
+    bool duplicate = false;
+    std::optional<core::ports::ClearedMessage> cleared;  // only for a fresh ALLOW
+  };
+
+  // Loads the time zones the options name. kInvalidArgument for a zone
+  // that does not load.
+  static core::Result<std::unique_ptr<SendGate>> create(
+      core::store::Database& db, const core::KeyRing& keys, const core::Clock& clock,
+      const AuditLog& audit, const ConsentLedger& ledger, Options options);
+
+  SendGate(const SendGate&) = delete;
+  SendGate& operator=(const SendGate&) = delete;
+
+  // kInvalidArgument for an unknown shop or template or bad params (the
+  // message names which, never the phone); otherwise an Outcome.
+  core::Result<Outcome> submit(const SendRequest& request) const;
+
+ private:
+  SendGate(core::store::Database& db, const core::KeyRing& keys, const core::Clock& clock,
+           const AuditLog& audit, const ConsentLedger& ledger, Options options)
+      : db_(db),
+        keys_(keys),
+        clock_(clock),
+        audit_(audit),
+        ledger_(ledger),
+        options_(std::move(options)) {}
+
+  const core::TimeZone& zoneFor(const std::string& region, const GateShop& shop) const;
+
+  core::store::Database& db_;
+  const core::KeyRing& keys_;
+  const core::Clock& clock_;
+  const AuditLog& audit_;
+  const ConsentLedger& ledger_;
+  Options options_;
+  std::map<std::string, core::TimeZone, std::less<>> zones_;
+};
+
+}  // namespace cartrelay::compliance

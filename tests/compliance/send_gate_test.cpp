@@ -1,0 +1,305 @@
+// A real send attempt through compliance::SendGate, on SQLite and MariaDB,
+// for every reason the gate can give: the facts come from the real ledger,
+// outbox, carts and suppression tables, and every decision leaves exactly
+// one outbox row and one gate.decision audit record (rule 40), or nothing at
+// all when the audit chain is unavailable.
+#include "compliance/send_gate.h"
+
+#include <memory>
+
+#include <gtest/gtest.h>
+#include <soci/soci.h>
+
+#include "compliance/audit_store.h"
+#include "core/store/cart_repo.h"
+#include "core/store/shop_repo.h"
+#include "tests/support/store_test_support.h"
+
+namespace cartrelay::compliance {
+namespace {
+
+using Outcome = Decision::Outcome;
+
+constexpr const char* kPhone = "+905321234567";
+constexpr const char* kGermanPhone = "+4930901820";
+
+class SendGateTest : public testing::StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    if (HasFatalFailure()) return;
+    openMigrated();
+    auto shop = db().queryTransaction([&](soci::session& s) {
+      return core::store::ShopRepo(clock_).ensure(s, "acme", core::model::Platform::kShopify);
+    });
+    ASSERT_TRUE(shop.isOk());
+    shop_ = *shop;
+    ledger_ = std::make_unique<ConsentLedger>(*keys_, clock_, audit_);
+    policy_.transfer_basis = "standard_contract";
+    gate_ = makeGate(policy_);
+  }
+
+  std::unique_ptr<SendGate> makeGate(const GatePolicy& policy) {
+    SendGate::Options o;
+    o.policy = policy;
+    o.templates = {
+        {"cart",
+         {"abandoned_cart_1h", "tr", TemplateCategory::kMarketing, Purpose::kAbandonedCart}},
+        {"shipped", {"order_shipped", "tr", TemplateCategory::kUtility, Purpose::kShipping}},
+        {"old", {"old_promo", "tr", TemplateCategory::kMarketing, Purpose::kCampaign, false}}};
+    o.shops = {{shop_, {"acme", "TR", "Europe/Istanbul"}}};
+    o.policy_version = "cfg-sha";
+    o.audit_intact = [this] { return audit_intact_; };
+    o.iys = [this](const std::string&) { return iys_; };
+    auto gate = SendGate::create(db(), *keys_, clock_, audit_, *ledger_, o);
+    EXPECT_TRUE(gate.isOk()) << gate.status().toString();
+    return gate.isOk() ? std::move(gate).value() : nullptr;
+  }
+
+  // A TR-complete ONAY: verified, named, KVKK notice shown.
+  ConsentEvent grant(const char* phone = kPhone) {
+    ConsentEvent e;
+    e.subject_ref = keys_->hasher().hash("phone", phone);
+    e.event_type = "GRANT";
+    e.source = "HS_WEB";
+    e.kvkk_notice_version = "v3";
+    e.verified = true;
+    e.complete = true;
+    e.event_at = clock_.nowMillis() - 60'000;
+    return e;
+  }
+
+  void record(const ConsentEvent& e) {
+    auto r = db().queryTransaction([&](soci::session& s) {
+      return ledger_->record(s, shop_, e, "", nlohmann::json::object(), "cli");
+    });
+    ASSERT_TRUE(r.isOk() && r->recorded) << r.status().toString();
+  }
+
+  SendGate::Outcome send(const std::string& tmpl, const char* phone = kPhone,
+                         const SendGate* gate = nullptr, std::string journey = "",
+                         std::optional<std::int64_t> cart = std::nullopt) {
+    SendRequest r;
+    r.shop_id = shop_;
+    r.phone = phone;
+    r.template_name = tmpl;
+    r.params = {{"first_name", "Ayşe"}};
+    r.journey = journey;
+    r.step = journey.empty() ? "" : "1";
+    r.cart_id = cart;
+    auto out = (gate ? gate : gate_.get())->submit(r);
+    EXPECT_TRUE(out.isOk()) << out.status().toString();
+    return out.isOk() ? std::move(out).value() : SendGate::Outcome{};
+  }
+
+  void expect(const SendGate::Outcome& out, Outcome outcome, std::optional<Reason> reason) {
+    EXPECT_EQ(out.decision.outcome, outcome);
+    EXPECT_EQ(out.decision.reason, reason)
+        << (out.decision.reason ? toString(*out.decision.reason) : "no reason");
+    EXPECT_EQ(out.cleared.has_value(), outcome == Outcome::kAllow);
+  }
+
+  std::int64_t cart(core::model::CartState state, core::EpochMillis activity) {
+    core::model::Cart c;
+    c.shop_id = shop_;
+    c.platform_cart_id = "c-" + std::to_string(activity);
+    c.total = {1000, "TRY"};
+    c.state = state;
+    c.platform_created_at_ms = activity;
+    c.platform_updated_at_ms = activity;
+    core::store::CartRepo carts(*keys_, clock_);
+    auto r = db().queryTransaction([&](soci::session& s) { return carts.upsert(s, c); });
+    EXPECT_TRUE(r.isOk()) << r.status().toString();
+    return r.isOk() ? r->id : 0;
+  }
+
+  AuditLog audit_{clock_};
+  std::unique_ptr<ConsentLedger> ledger_;
+  GatePolicy policy_;
+  std::unique_ptr<SendGate> gate_;
+  std::int64_t shop_ = 0;
+  bool audit_intact_ = true;
+  std::pair<GateFacts::IysStatus, bool> iys_{GateFacts::IysStatus::kUnknown, false};
+};
+
+TEST_P(SendGateTest, AnAllowedMessageIsQueuedAuditedAndCleared) {
+  record(grant());
+  auto out = send("cart");
+  expect(out, Outcome::kAllow, std::nullopt);
+  ASSERT_TRUE(out.cleared);
+  EXPECT_EQ(out.cleared->content().to, kPhone);
+  EXPECT_EQ(out.cleared->content().meta_template, "abandoned_cart_1h");
+  EXPECT_EQ(out.cleared->content().outbox_id, out.outbox_id);
+  EXPECT_GT(out.decision.consent_event_id, 0);
+
+  auto rows = rawRows("SELECT state, decision, audit_seq, recipient_enc, params_enc FROM outbox");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0][0], "queued");
+  EXPECT_EQ(rows[0][1], "ALLOW");
+  EXPECT_EQ(rows[0][2], std::to_string(out.audit_seq));
+  EXPECT_EQ(rows[0][3].find("5321234567"), std::string::npos) << "recipient encrypted";
+  EXPECT_EQ(rows[0][4].find("Ayşe"), std::string::npos) << "params encrypted";
+
+  auto records =
+      db().querySession([](soci::session& s) { return audit_store::records(s, 1, 100); });
+  ASSERT_TRUE(records.isOk());
+  const AuditRecord& decision = records->back().record;
+  EXPECT_EQ(decision.kind, "gate.decision");
+  auto payload = nlohmann::json::parse(decision.payload);
+  EXPECT_EQ(payload["decision"], "ALLOW");
+  EXPECT_EQ(payload["consent_event_id"], out.decision.consent_event_id);
+  EXPECT_EQ(payload["policy_version"], "cfg-sha");
+  EXPECT_EQ(decision.payload.find("5321234567"), std::string::npos);
+  EXPECT_EQ(decision.payload.find("Ayşe"), std::string::npos);
+}
+
+TEST_P(SendGateTest, ConsentReasons) {
+  expect(send("cart"), Outcome::kDeny, Reason::kNoConsent);
+  ConsentEvent incomplete = grant();
+  incomplete.complete = false;
+  record(incomplete);
+  expect(send("cart"), Outcome::kDeny, Reason::kConsentIncomplete);
+  ConsentEvent unverified = grant();
+  unverified.verified = false;
+  unverified.event_at += 1;
+  record(unverified);
+  expect(send("cart"), Outcome::kDeny, Reason::kConsentUnverified);
+  ConsentEvent no_notice = grant();
+  no_notice.kvkk_notice_version = "";
+  no_notice.event_at += 2;
+  record(no_notice);
+  expect(send("cart"), Outcome::kDeny, Reason::kKvkkNoticeMissing);
+  ConsentEvent scoped = grant();
+  scoped.purpose_scope = {Purpose::kCampaign};
+  scoped.event_at += 3;
+  record(scoped);
+  expect(send("cart"), Outcome::kDeny, Reason::kOutOfConsentScope);
+  ConsentEvent withdrawn = grant();
+  withdrawn.status = ConsentStatus::kRet;
+  withdrawn.event_type = "WITHDRAW";
+  withdrawn.event_at += 4;
+  record(withdrawn);
+  expect(send("cart"), Outcome::kDeny, Reason::kConsentWithdrawn);
+  {
+    SCOPED_TRACE("a RET stops commercial messages only");
+    expect(send("shipped"), Outcome::kAllow, std::nullopt);
+  }
+  ConsentEvent blocked = withdrawn;
+  blocked.block_all = true;
+  blocked.event_at += 5;
+  record(blocked);
+  expect(send("shipped"), Outcome::kDeny, Reason::kBlocked);
+  EXPECT_EQ(rawRows("SELECT id FROM outbox").size(), 8u) << "every decision has its row";
+}
+
+TEST_P(SendGateTest, SubjectTemplateAndPolicyReasons) {
+  record(grant());
+  expect(send("cart", "12"), Outcome::kDeny, Reason::kInvalidPhone);
+  expect(send("old"), Outcome::kDeny, Reason::kTemplateNotApproved);
+  audit_intact_ = false;
+  expect(send("cart"), Outcome::kDeny, Reason::kAuditIntegrityFailed);
+  {
+    SCOPED_TRACE("SAFE_MODE stops commercial messages only");
+    expect(send("shipped"), Outcome::kAllow, std::nullopt);
+  }
+  audit_intact_ = true;
+  GatePolicy no_basis = policy_;
+  no_basis.transfer_basis.clear();
+  auto gate = makeGate(no_basis);
+  expect(send("shipped", kPhone, gate.get()), Outcome::kDeny, Reason::kTransferBasisMissing);
+  exec("INSERT INTO subject_suppressions (subject_ref, reason, created_at_ms) VALUES ('" +
+       keys_->hasher().hash("phone", kPhone) + "', 'erased', 1)");
+  expect(send("shipped"), Outcome::kDeny, Reason::kErased);
+}
+
+TEST_P(SendGateTest, TimeAndFrequencyDeferAndTheDeferredRowIsReEvaluated) {
+  record(grant());
+  expect(send("cart"), Outcome::kAllow, std::nullopt);
+  auto capped = send("cart");
+  expect(capped, Outcome::kDefer, Reason::kFrequencyCap);
+  EXPECT_EQ(capped.decision.retry_at, clock_.nowMillis() + 24LL * 3600 * 1000 + 1);
+
+  // Another person, at 2025-11-22T20:30:00Z, 23:30 in Istanbul: quiet
+  // until 08:00 (05:00Z).
+  constexpr const char* kOther = "+905551112244";
+  record(grant(kOther));
+  clock_.set(1'763'843'400'000);
+  auto quiet = send("cart", kOther, nullptr, "abandoned_cart");
+  expect(quiet, Outcome::kDefer, Reason::kQuietHours);
+  EXPECT_EQ(quiet.decision.retry_at, 1'763'874'000'000);
+  // When it is due, the same row is decided again: sent once, not twice.
+  clock_.set(1'763'874'000'000);
+  auto due = send("cart", kOther, nullptr, "abandoned_cart");
+  expect(due, Outcome::kAllow, std::nullopt);
+  EXPECT_EQ(due.outbox_id, quiet.outbox_id);
+  auto again = send("cart", kOther, nullptr, "abandoned_cart");
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_FALSE(again.cleared) << "a journey step is cleared once";
+  EXPECT_EQ(again.outbox_id, quiet.outbox_id);
+}
+
+TEST_P(SendGateTest, CartReasons) {
+  record(grant());
+  const std::int64_t done = cart(core::model::CartState::kCompleted, clock_.nowMillis());
+  expect(send("cart", kPhone, nullptr, "", done), Outcome::kDeny, Reason::kPurchaseCompleted);
+  const std::int64_t old = cart(core::model::CartState::kOpen, clock_.nowMillis() - 8LL * 86400000);
+  expect(send("cart", kPhone, nullptr, "", old), Outcome::kDeny, Reason::kCartExpired);
+  const std::int64_t open = cart(core::model::CartState::kOpen, clock_.nowMillis() - 3600000);
+  expect(send("cart", kPhone, nullptr, "", open), Outcome::kAllow, std::nullopt);
+}
+
+TEST_P(SendGateTest, IysAndTacirReasons) {
+  GatePolicy with_iys = policy_;
+  with_iys.iys_enabled = true;
+  auto gate = makeGate(with_iys);
+  record(grant());
+  expect(send("cart", kPhone, gate.get()), Outcome::kDefer, Reason::kIysUnavailable);
+  iys_ = {GateFacts::IysStatus::kRet, true};
+  expect(send("cart", kPhone, gate.get()), Outcome::kDeny, Reason::kIysNoConsent);
+  iys_ = {GateFacts::IysStatus::kOnay, true};
+  expect(send("cart", kPhone, gate.get()), Outcome::kAllow, std::nullopt);
+
+  ConsentEvent tacir = grant("+905551112233");
+  tacir.recipient_type = RecipientType::kTacir;
+  record(tacir);
+  iys_ = {GateFacts::IysStatus::kNotFound, true};
+  expect(send("cart", "+905551112233", gate.get()), Outcome::kDeny, Reason::kTacirNotInIys);
+}
+
+TEST_P(SendGateTest, EuSoftOptInNeedsAPastOrder) {
+  GatePolicy eu;
+  eu.jurisdiction = Jurisdiction::kEU;
+  eu.soft_optin_countries = {"DE"};
+  auto gate = makeGate(eu);
+  clock_.set(1'763'800'000'000 + 3600000);  // 09:26 in Berlin
+  expect(send("cart", kGermanPhone, gate.get()), Outcome::kDeny, Reason::kSoftOptinNotEligible);
+  GatePolicy eu_without = eu;
+  eu_without.soft_optin_countries.clear();
+  auto strict = makeGate(eu_without);
+  expect(send("cart", kGermanPhone, strict.get()), Outcome::kDeny, Reason::kNoConsent);
+}
+
+TEST_P(SendGateTest, WithoutTheAuditChainNothingIsRecordedOrCleared) {
+  record(grant());
+  exec("DROP TABLE audit_state");
+  auto out = send("cart");
+  expect(out, Outcome::kDeny, Reason::kAuditUnavailable);
+  EXPECT_EQ(out.outbox_id, 0);
+  EXPECT_TRUE(rawRows("SELECT id FROM outbox").empty()) << "the outbox row rolled back too";
+}
+
+TEST_P(SendGateTest, UnknownTemplateOrShopIsAnError) {
+  SendRequest r;
+  r.shop_id = shop_;
+  r.phone = kPhone;
+  r.template_name = "nope";
+  EXPECT_EQ(gate_->submit(r).status().code(), core::Status::Code::kInvalidArgument);
+  r.template_name = "cart";
+  r.shop_id = 999;
+  EXPECT_EQ(gate_->submit(r).status().code(), core::Status::Code::kInvalidArgument);
+}
+
+CARTRELAY_STORE_SUITE(SendGateTest);
+
+}  // namespace
+}  // namespace cartrelay::compliance
