@@ -15,6 +15,7 @@
 #include "app/cli/consent_commands.h"
 #include "app/cli/inspect_commands.h"
 #include "app/cli/replay_command.h"
+#include "app/cli/subject_commands.h"
 
 namespace cartrelay::app::cli {
 namespace {
@@ -78,6 +79,19 @@ void addConsentTargetOptions(po::options_description& d) {
 
 ConsentTarget consentTargetOf(const po::variables_map& vm) {
   return ConsentTarget{configOf(vm), optionOr(vm, "phone"), optionOr(vm, "shop")};
+}
+
+// --phone, --email, --customer and --shop, as the subject commands take them.
+void addSubjectOptions(po::options_description& d) {
+  d.add_options()("phone", po::value<std::string>(), "the person's phone number")(
+      "email", po::value<std::string>(), "the person's e-mail address")(
+      "customer", po::value<std::string>(), "the shop platform's customer id (with --shop)")(
+      "shop", po::value<std::string>(), "the [shop.NAME]");
+}
+
+SubjectTarget subjectTargetOf(const po::variables_map& vm) {
+  return SubjectTarget{configOf(vm), optionOr(vm, "phone"), optionOr(vm, "email"),
+                       optionOr(vm, "customer"), optionOr(vm, "shop")};
 }
 
 const std::vector<Command>& commands() {
@@ -251,6 +265,20 @@ const std::vector<Command>& commands() {
        [](const po::variables_map& vm) {
          return consentImportCommand(configOf(vm), optionOr(vm, "shop"), optionOr(vm, "file"));
        }},
+      {"subject export", "everything held about a person, as JSON (access request)",
+       "--phone P | --email E | --customer ID --shop NAME",
+       "KVKK Art. 11 / GDPR Art. 15 and 20: customer profiles, carts, orders, consent\n"
+       "events and message metadata from every shop, in clear, on stdout. Audited.",
+       addSubjectOptions, nullptr,
+       [](const po::variables_map& vm) { return subjectExportCommand(subjectTargetOf(vm)); }},
+      {"subject erase", "erase a person's data (erasure request)",
+       "--phone P | --email E | --customer ID --shop NAME",
+       "Destroys the data keys of their profiles and carts, clears the encrypted parts\n"
+       "of their consent events and messages, deletes the webhook bodies about them and\n"
+       "suppresses their phone for good. Keeps the minimal consent proof; the audit\n"
+       "chain still verifies. Exit 1 when nothing is held about the person.",
+       addSubjectOptions, nullptr,
+       [](const po::variables_map& vm) { return subjectEraseCommand(subjectTargetOf(vm)); }},
       {"inbox list", "what arrived (webhooks, polls) and how it was processed",
        "[--state S] [--shop NAME] [--after ID] [--limit N] [--json]",
        "Shows id, shop, platform, topic, delivery id, received time (UTC), state,\n"

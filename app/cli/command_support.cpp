@@ -1,5 +1,6 @@
 #include "app/cli/command_support.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "core/store/migrations.h"
 #include "core/store/shop_repo.h"
 #include "core/util/log.h"
+#include "core/util/phone.h"
 
 namespace cartrelay::app::cli {
 
@@ -119,6 +121,26 @@ bool OperatorStore::selectShop(std::string_view command, const std::string& name
   printError(command, "unknown shop '" + name +
                           "' (configured: " + (known.empty() ? std::string("none") : known) + ")");
   return false;
+}
+
+std::vector<std::string> phoneCandidates(const OperatorStore& store, const ShopSelection& shop,
+                                         std::string_view phone) {
+  std::vector<std::string> regions;
+  const config::ShopConfig* selected = shop.all ? nullptr : store.shopConfig(shop.name);
+  if (selected != nullptr) {
+    regions.push_back(selected->country);
+  } else {
+    for (const auto& s : store.config().shops) regions.push_back(s.country);
+  }
+  regions.push_back("");
+  std::vector<std::string> out;
+  for (const auto& region : regions) {
+    core::NormalisedPhone normalised = core::normalisePhone(phone, region);
+    if (normalised.valid) out.push_back(normalised.value);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace cartrelay::app::cli

@@ -90,4 +90,11 @@ class OperatorStore {
   std::vector<core::model::Shop> shops_;
 };
 
+// The E.164 numbers `phone` can stand for: read with the country of the
+// selected shop, else of every configured shop, and as written (a number
+// with +CC needs no country). Sorted, without repeats; empty when it parses
+// nowhere.
+std::vector<std::string> phoneCandidates(const OperatorStore& store, const ShopSelection& shop,
+                                         std::string_view phone);
+
 }  // namespace cartrelay::app::cli

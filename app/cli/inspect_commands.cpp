@@ -339,18 +339,7 @@ int customersShowCommand(const CustomerQuery& query) {
   // typed, which is how a number that never parsed was stored.
   std::vector<std::string> lookups;
   if (!phone.empty()) {
-    std::vector<std::string> regions;
-    const config::ShopConfig* selected = shop.all ? nullptr : store->shopConfig(shop.name);
-    if (selected != nullptr) {
-      regions.push_back(selected->country);
-    } else {
-      for (const auto& s : store->config().shops) regions.push_back(s.country);
-    }
-    regions.push_back("");  // numbers written with +CC need no region
-    for (const auto& region : regions) {
-      core::NormalisedPhone normalised = core::normalisePhone(phone, region);
-      if (normalised.valid) lookups.push_back(normalised.value);
-    }
+    lookups = phoneCandidates(*store, shop, phone);
     lookups.push_back(phone);
     std::sort(lookups.begin(), lookups.end());
     lookups.erase(std::unique(lookups.begin(), lookups.end()), lookups.end());

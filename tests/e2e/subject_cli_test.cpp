@@ -1,0 +1,113 @@
+// A data subject's access and erasure requests against the real daemon and
+// the real binary: after `subject erase` the person's phone, e-mail, name
+// and address appear nowhere in the database files, the logs or an export
+// (byte search), and `audit verify` still exits 0.
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/daemon_harness.h"
+#include "tests/support/fixtures.h"
+#include "tests/support/process.h"
+
+namespace cartrelay::testing {
+namespace {
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// What identifies the person, as bytes that must vanish.
+const std::vector<std::string> kPersonalData = {"5321234567", "aysegul.erase@example.com",
+                                                "Ayşegül", "Yıldırımtest", "O'Connor"};
+
+TEST(SubjectCli, ExportThenEraseLeavesNoTraceAndTheAuditChainIntact) {
+  DaemonHarness h;
+  h.writeConfig(
+      "[shop.acme]\nplatform = shopify\nshop_domain = acme.myshopify.com\n"
+      "webhook_secret = test_secret\ncountry = TR\n[compliance]\naudit_anchor_file = " +
+      h.dir().file("anchors.jsonl") + "\naudit_checkpoint_interval = 1s\n");
+  std::string why;
+  ASSERT_TRUE(h.start(&why)) << why;
+
+  // Shopify's published customers/create payload, made to be this person.
+  nlohmann::json customer = nlohmann::json::parse(readFixture("shopify/customers_create.json"));
+  customer["phone"] = "+905321234567";
+  customer["email"] = "aysegul.erase@example.com";
+  customer["first_name"] = "Ayşegül";
+  customer["last_name"] = "Yıldırımtest";
+  const std::string file = h.dir().file("customers_create.json");
+  std::ofstream(file) << customer.dump();
+  const std::string url = "http://127.0.0.1:" + std::to_string(h.port());
+  ASSERT_EQ(h.cli({"replay", "--shop", "acme", "--url", url, file}).exit_code, 0);
+  ASSERT_TRUE(eventually(
+      [&] {
+        return h.cli({"customers", "show", "--phone", "05321234567"}).exit_code == 0;
+      },
+      std::chrono::seconds(20)))
+      << h.process().output();
+  ASSERT_EQ(h.cli({"consent", "grant", "--phone", "05321234567", "--source", "HS_WEB", "--verified",
+                   "--name-on-record", "--kvkk-notice", "v1"})
+                .exit_code,
+            0);
+
+  CommandResult exported = h.cli({"subject", "export", "--email", "aysegul.erase@example.com"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  nlohmann::json doc = nlohmann::json::parse(exported.output);
+  ASSERT_EQ(doc["customers"].size(), 1u);
+  EXPECT_EQ(doc["customers"][0]["first_name"], "Ayşegül");
+  EXPECT_EQ(doc["customers"][0]["phone"], "+905321234567");
+  EXPECT_EQ(doc["consent_events"].size(), 1u);
+
+  CommandResult erased = h.cli({"subject", "erase", "--phone", "+905321234567"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.output;
+  EXPECT_TRUE(contains(erased.output, "erased: 1 customer profile(s)")) << erased.output;
+
+  h.process().signal(SIGTERM);
+  ASSERT_EQ(h.process().waitExit(std::chrono::seconds(20)).value_or(-1), 0);
+
+  // What remains is the minimal consent proof (rule 46), without a profile.
+  CommandResult by_phone = h.cli({"subject", "export", "--phone", "+905321234567"});
+  ASSERT_EQ(by_phone.exit_code, 0) << by_phone.output;
+  nlohmann::json remains = nlohmann::json::parse(by_phone.output);
+  EXPECT_TRUE(remains["customers"].empty());
+  EXPECT_EQ(remains["consent_events"].size(), 1u);
+  CommandResult by_email = h.cli({"subject", "export", "--email", "aysegul.erase@example.com"});
+  EXPECT_EQ(by_email.exit_code, 1) << by_email.output;
+  EXPECT_EQ(h.cli({"customers", "show", "--phone", "05321234567"}).exit_code, 1);
+
+  // (name, bytes) of every place the person could still be found.
+  std::vector<std::pair<std::string, std::string>> places = {
+      {"daemon.log", slurp(h.dir().file("daemon.log"))},
+      {"anchors.jsonl", slurp(h.dir().file("anchors.jsonl"))},
+      {"export by phone", by_phone.output},
+      {"export by e-mail", by_email.output}};
+  for (const auto& entry : std::filesystem::directory_iterator(h.dir().path())) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("cartrelay.db", 0) == 0) places.emplace_back(name, slurp(entry.path()));
+  }
+  ASSERT_GE(places.size(), 5u) << "the SQLite file itself was searched";
+  for (const auto& [name, bytes] : places) {
+    for (const std::string& needle : kPersonalData) {
+      EXPECT_FALSE(contains(bytes, needle)) << needle << " found in " << name;
+    }
+  }
+
+  CommandResult verified = h.cli({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_TRUE(contains(verified.output, "INTACT")) << verified.output;
+}
+
+}  // namespace
+}  // namespace cartrelay::testing
