@@ -76,6 +76,13 @@ struct ComplianceConfig {
   std::string iys;  // "off" | "api"
   std::int64_t retention_inbox_ms = 0;
   std::int64_t retention_inbox_quarantined_ms = 0;
+  std::int64_t retention_carts_ms = 0;
+  std::int64_t retention_message_content_ms = 0;
+  std::int64_t retention_commercial_records_ms = 0;
+  std::int64_t retention_transactional_records_ms = 0;
+  std::int64_t retention_consent_proof_ms = 0;
+  std::int64_t retention_orders_ms = 0;
+  std::int64_t retention_inactive_customers_ms = 0;
   std::string audit_anchor_file;  // absolute, or empty = log only
   std::int64_t audit_checkpoint_entries = 1000;
   std::int64_t audit_checkpoint_interval_ms = 0;

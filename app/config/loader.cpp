@@ -272,6 +272,14 @@ void buildTyped(Builder& b, AppConfig& c) {
   c.compliance.iys = b.text(p, "iys");
   c.compliance.retention_inbox_ms = b.durationMs(p, "retention.inbox");
   c.compliance.retention_inbox_quarantined_ms = b.durationMs(p, "retention.inbox_quarantined");
+  c.compliance.retention_carts_ms = b.durationMs(p, "retention.carts");
+  c.compliance.retention_message_content_ms = b.durationMs(p, "retention.message_content");
+  c.compliance.retention_commercial_records_ms = b.durationMs(p, "retention.commercial_records");
+  c.compliance.retention_transactional_records_ms =
+      b.durationMs(p, "retention.transactional_records");
+  c.compliance.retention_consent_proof_ms = b.durationMs(p, "retention.consent_proof");
+  c.compliance.retention_orders_ms = b.durationMs(p, "retention.orders");
+  c.compliance.retention_inactive_customers_ms = b.durationMs(p, "retention.inactive_customers");
   c.compliance.audit_anchor_file = b.path(p, "audit_anchor_file");
   c.compliance.audit_checkpoint_entries = b.number(p, "audit_checkpoint_entries");
   c.compliance.audit_checkpoint_interval_ms = b.durationMs(p, "audit_checkpoint_interval");

@@ -147,6 +147,29 @@ constexpr std::array kSchema = {
     KeySpec{"compliance", "retention.inbox_quarantined", T::kDuration, "30d", false, 1 * kHour,
             365 * kDay, "",
             "Quarantined webhook bodies are kept this long for an operator to retry them."},
+    KeySpec{"compliance", "retention.carts", T::kDuration, "30d", false, 1 * kDay, 3650 * kDay, "",
+            "Carts that did not become an order are deleted this long after their last "
+            "activity."},
+    KeySpec{"compliance", "retention.message_content", T::kDuration, "90d", false, 1 * kDay,
+            3650 * kDay, "",
+            "A message's recipient and template parameters are cleared this long after it was "
+            "decided; the send record stays."},
+    KeySpec{"compliance", "retention.commercial_records", T::kDuration, "1095d", false, 365 * kDay,
+            3650 * kDay, "",
+            "Records of commercial messages (time, template, consent, status) are kept this "
+            "long (law 6563 regulation Art. 12: 3 years)."},
+    KeySpec{"compliance", "retention.transactional_records", T::kDuration, "365d", false, 1 * kDay,
+            3650 * kDay, "", "Records of transactional messages are kept this long."},
+    KeySpec{"compliance", "retention.consent_proof", T::kDuration, "1095d", false, 365 * kDay,
+            3650 * kDay, "",
+            "After a withdrawal, the consent history is kept this long as proof (3 years), then "
+            "deleted."},
+    KeySpec{"compliance", "retention.orders", T::kDuration, "365d", false, 1 * kDay, 3650 * kDay,
+            "", "Order copies are deleted this long after the order was placed."},
+    KeySpec{"compliance", "retention.inactive_customers", T::kDuration, "730d", false, 30 * kDay,
+            3650 * kDay, "",
+            "A customer profile with no activity for this long is erased (its data key "
+            "destroyed)."},
     KeySpec{"compliance", "audit_anchor_file", T::kString, "", false, 0, 0, "",
             "Append-only file that receives every signed audit checkpoint, best on another "
             "host or an append-only mount; `cartrelay audit verify` checks the chain against "
