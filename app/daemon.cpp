@@ -3,6 +3,7 @@
 #include <csignal>
 #include <memory>
 
+#include "app/compliance_setup.h"
 #include "app/http/admin_handlers.h"
 #include "app/http/ops_handlers.h"
 #include "app/http/router.h"
@@ -16,6 +17,7 @@
 #include "app/version.h"
 #include "compliance/audit_service.h"
 #include "compliance/consent_observations.h"
+#include "compliance/retention.h"
 #include "core/inbox/inbox_processor.h"
 #include "core/inbox/inbox_writer.h"
 #include "core/metrics/metrics.h"
@@ -35,6 +37,7 @@ namespace log = core::log;
 constexpr std::chrono::milliseconds kStoreProbeInterval{1000};
 // How soon a consent change seen on a platform reaches the ledger.
 constexpr std::chrono::milliseconds kConsumerInterval{500};
+constexpr std::chrono::milliseconds kRetentionInterval{24LL * 60 * 60 * 1000};
 
 // Blocks until TERM or INT; HUP is acknowledged and ignored.
 int waitForStopSignal() {
@@ -65,18 +68,6 @@ core::Result<std::map<std::string, std::int64_t, std::less<>>> ensureShops(
         }
         return ids;
       });
-}
-
-std::map<std::int64_t, compliance::PlatformCapture> platformCaptures(
-    const config::AppConfig& config,
-    const std::map<std::string, std::int64_t, std::less<>>& shop_ids) {
-  std::map<std::int64_t, compliance::PlatformCapture> out;
-  for (const config::ShopConfig& shop : config.shops) {
-    auto id = shop_ids.find(shop.name);
-    if (id == shop_ids.end()) continue;
-    out[id->second] = {shop.name, shop.consent_capture_counts, shop.consent_kvkk_notice};
-  }
-  return out;
 }
 
 core::inbox::InboxProcessor::Options processorOptions(const config::AppConfig& config) {
@@ -164,11 +155,26 @@ int runDaemon(const config::AppConfig& config) {
   // Platform consent observations -> the consent ledger, as they arrive.
   compliance::AuditLog audit_log(clock);
   compliance::ConsentLedger consent_ledger(*keys, clock, audit_log);
-  compliance::ConsentObservationConsumer consent_observations(*database, consent_ledger, clock,
-                                                              platformCaptures(config, *shop_ids));
+  compliance::ConsentObservationConsumer consent_observations(
+      *database, consent_ledger, clock, platformCapturesOf(config, *shop_ids));
   auto consent_task = std::make_unique<core::PeriodicTask>(kConsumerInterval, [&] {
     auto consumed = consent_observations.runOnce();
     if (!consumed.isOk()) log::warn("consent.observations_failed").status(consumed.status());
+  });
+
+  // The periodic destruction job: at start, then daily (KVKK deletion
+  // by-law Art. 11 allows at most six months).
+  compliance::RetentionJob retention(*database, clock, audit_log,
+                                     retentionPolicyOf(config.compliance));
+  auto retention_task = std::make_unique<core::PeriodicTask>(kRetentionInterval, [&] {
+    auto done = retention.run(/*dry_run=*/false, "daemon");
+    if (!done.isOk()) {
+      log::error("retention.failed").status(done.status());
+      return;
+    }
+    std::int64_t rows = 0;
+    for (const auto& c : *done) rows += c.rows;
+    log::info("retention.ran").kv("rows", rows);
   });
 
   auto store_health =
@@ -224,6 +230,7 @@ int runDaemon(const config::AppConfig& config) {
   writer.reset();
   store_health.reset();
   consent_task.reset();
+  retention_task.reset();
   audit->stop();  // signs what is left unsigned
   audit.reset();
   database.reset();

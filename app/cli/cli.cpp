@@ -15,6 +15,7 @@
 #include "app/cli/consent_commands.h"
 #include "app/cli/inspect_commands.h"
 #include "app/cli/replay_command.h"
+#include "app/cli/retention_command.h"
 #include "app/cli/subject_commands.h"
 
 namespace cartrelay::app::cli {
@@ -264,6 +265,19 @@ const std::vector<Command>& commands() {
        },
        [](const po::variables_map& vm) {
          return consentImportCommand(configOf(vm), optionOr(vm, "shop"), optionOr(vm, "file"));
+       }},
+      {"retention run", "run the destruction job now (the daemon runs it daily)",
+       "[--dry-run] [--json]",
+       "Deletes or anonymises each class of personal data older than its\n"
+       "compliance.retention.* period and records each destruction in the audit chain.\n"
+       "--dry-run only counts what would go.",
+       [](po::options_description& d) {
+         d.add_options()("dry-run", po::bool_switch(), "count, change nothing")(
+             "json", po::bool_switch(), "print a JSON array instead of a table");
+       },
+       nullptr,
+       [](const po::variables_map& vm) {
+         return retentionRunCommand(configOf(vm), vm["dry-run"].as<bool>(), vm["json"].as<bool>());
        }},
       {"subject export", "everything held about a person, as JSON (access request)",
        "--phone P | --email E | --customer ID --shop NAME",

@@ -85,6 +85,29 @@ TEST_F(ConsentCli, GrantWithdrawImportAndShowThroughTheLedger) {
   EXPECT_TRUE(contains(verified.output, "INTACT (6 records verified")) << verified.output;
 }
 
+TEST_F(ConsentCli, RetentionRunDestroysOldConsentProofAndKeepsTheChainIntact) {
+  // A withdrawal four years ago: past the 3-year consent proof period.
+  ASSERT_EQ(
+      h_.cli({"consent", "withdraw", "--phone", "+905321234567", "--at", "2022-01-01T00:00:00Z"})
+          .exit_code,
+      0);
+  CommandResult dry = h_.cli({"retention", "run", "--dry-run", "--json"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  nlohmann::json classes = nlohmann::json::parse(dry.output);
+  ASSERT_EQ(classes.size(), 7u) << dry.output;
+  for (const auto& c : classes) {
+    EXPECT_EQ(c["rows"], c["data_class"] == "consent_proof" ? 1 : 0) << c.dump();
+  }
+  EXPECT_EQ(show("+905321234567")["current"]["status"], "RET") << "a dry run changes nothing";
+
+  CommandResult ran = h_.cli({"retention", "run"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.output;
+  EXPECT_TRUE(contains(ran.output, "consent_proof")) << ran.output;
+  EXPECT_EQ(h_.cli({"consent", "show", "--phone", "+905321234567"}).exit_code, 1);
+  CommandResult verified = h_.cli({"audit", "verify"});
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+}
+
 TEST_F(ConsentCli, BadInputIsAUsageErrorThatNeverEchoesThePhone) {
   CommandResult no_source = h_.cli({"consent", "grant", "--phone", "+905321234567"});
   EXPECT_EQ(no_source.exit_code, 2) << no_source.output;

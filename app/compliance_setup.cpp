@@ -1,0 +1,29 @@
+#include "app/compliance_setup.h"
+
+namespace cartrelay::app {
+
+compliance::RetentionPolicy retentionPolicyOf(const config::ComplianceConfig& c) {
+  compliance::RetentionPolicy p;
+  p.carts_ms = c.retention_carts_ms;
+  p.message_content_ms = c.retention_message_content_ms;
+  p.commercial_records_ms = c.retention_commercial_records_ms;
+  p.transactional_records_ms = c.retention_transactional_records_ms;
+  p.consent_proof_ms = c.retention_consent_proof_ms;
+  p.orders_ms = c.retention_orders_ms;
+  p.inactive_customers_ms = c.retention_inactive_customers_ms;
+  return p;
+}
+
+std::map<std::int64_t, compliance::PlatformCapture> platformCapturesOf(
+    const config::AppConfig& config,
+    const std::map<std::string, std::int64_t, std::less<>>& shop_ids) {
+  std::map<std::int64_t, compliance::PlatformCapture> out;
+  for (const config::ShopConfig& shop : config.shops) {
+    auto id = shop_ids.find(shop.name);
+    if (id == shop_ids.end()) continue;
+    out[id->second] = {shop.name, shop.consent_capture_counts, shop.consent_kvkk_notice};
+  }
+  return out;
+}
+
+}  // namespace cartrelay::app
