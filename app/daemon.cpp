@@ -18,6 +18,8 @@
 #include "compliance/audit_service.h"
 #include "compliance/consent_observations.h"
 #include "compliance/retention.h"
+#include "compliance/subject_requests.h"
+#include "compliance/subject_rights.h"
 #include "core/inbox/inbox_processor.h"
 #include "core/inbox/inbox_writer.h"
 #include "core/metrics/metrics.h"
@@ -152,14 +154,20 @@ int runDaemon(const config::AppConfig& config) {
   }
   std::unique_ptr<compliance::AuditService> audit = std::move(audit_started).value();
 
-  // Platform consent observations -> the consent ledger, as they arrive.
+  // What the platforms tell the compliance side, as it arrives: consent
+  // observations into the ledger, data-subject requests carried out.
   compliance::AuditLog audit_log(clock);
   compliance::ConsentLedger consent_ledger(*keys, clock, audit_log);
   compliance::ConsentObservationConsumer consent_observations(
       *database, consent_ledger, clock, platformCapturesOf(config, *shop_ids));
-  auto consent_task = std::make_unique<core::PeriodicTask>(kConsumerInterval, [&] {
+  compliance::SubjectRights subject_rights(*database, *keys, clock, audit_log, consent_ledger);
+  compliance::SubjectRequestConsumer subject_requests(*database, subject_rights, clock,
+                                                      config.daemon.state_dir + "/exports");
+  auto compliance_task = std::make_unique<core::PeriodicTask>(kConsumerInterval, [&] {
     auto consumed = consent_observations.runOnce();
     if (!consumed.isOk()) log::warn("consent.observations_failed").status(consumed.status());
+    auto requests = subject_requests.runOnce();
+    if (!requests.isOk()) log::warn("subject.requests_failed").status(requests.status());
   });
 
   // The periodic destruction job: at start, then daily (KVKK deletion
@@ -229,7 +237,7 @@ int runDaemon(const config::AppConfig& config) {
   processor.reset();
   writer.reset();
   store_health.reset();
-  consent_task.reset();
+  compliance_task.reset();
   retention_task.reset();
   audit->stop();  // signs what is left unsigned
   audit.reset();

@@ -34,7 +34,7 @@ Result<Subject> resolve(soci::session& s, const core::KeyRing& keys, const core:
   core::store::CustomerRepo customers(keys, clock);
   Subject out;
   const int given = (q.phone.empty() ? 0 : 1) + (q.email.empty() ? 0 : 1) +
-                    (q.platform_customer_id.empty() ? 0 : 1);
+                    (q.platform_customer_id.empty() ? 0 : 1) + (q.customer_id ? 1 : 0);
   if (given != 1) return Status::invalidArgument("give exactly one of phone, email, customer");
   if (!q.phone.empty()) {
     out.by = "phone";
@@ -43,6 +43,10 @@ Result<Subject> resolve(soci::session& s, const core::KeyRing& keys, const core:
   } else if (!q.email.empty()) {
     out.by = "email";
     CARTRELAY_ASSIGN_OR_RETURN(out.customers, customers.findByEmail(s, q.email));
+  } else if (q.customer_id) {
+    out.by = "customer";
+    CARTRELAY_ASSIGN_OR_RETURN(auto found, customers.load(s, *q.customer_id));
+    if (found && !found->erased) out.customers.push_back(std::move(*found));
   } else {
     out.by = "customer";
     if (!q.shop_id) return Status::invalidArgument("a platform customer id needs its shop");

@@ -20,13 +20,15 @@ class Database;
 
 namespace cartrelay::compliance {
 
-// Who a data-subject request is about: exactly one of phone (E.164), e-mail
-// or a platform customer id (with its shop).
+// Who a data-subject request is about: exactly one of phone (E.164), e-mail,
+// a platform customer id (with its shop) or a stored customer id (a
+// platform's own request names the customer it concerns).
 struct SubjectQuery {
   std::string phone;  // E.164, already normalised
   std::string email;
   std::string platform_customer_id;
-  std::optional<std::int64_t> shop_id;  // required with platform_customer_id
+  std::optional<std::int64_t> shop_id;      // required with platform_customer_id
+  std::optional<std::int64_t> customer_id;  // customers.id
 };
 
 // Access and erasure (KVKK Art. 11, GDPR Art. 15, 17 and 20;

@@ -109,5 +109,62 @@ TEST(SubjectCli, ExportThenEraseLeavesNoTraceAndTheAuditChainIntact) {
   EXPECT_TRUE(contains(verified.output, "INTACT")) << verified.output;
 }
 
+TEST(SubjectCli, ShopifysDataRequestAndRedactWebhooksAreCarriedOut) {
+  DaemonHarness h;
+  h.writeConfig(
+      "[shop.acme]\nplatform = shopify\nshop_domain = acme.myshopify.com\n"
+      "webhook_secret = test_secret\ncountry = TR\n");
+  std::string why;
+  ASSERT_TRUE(h.start(&why)) << why;
+  const std::string url = "http://127.0.0.1:" + std::to_string(h.port());
+  // The customer the published compliance payloads name (id 191167).
+  nlohmann::json customer = nlohmann::json::parse(readFixture("shopify/customers_create.json"));
+  customer["id"] = 191167;
+  customer["email"] = "john@example.com";
+  const std::string create = h.dir().file("customers_create.json");
+  std::ofstream(create) << customer.dump();
+  ASSERT_EQ(h.cli({"replay", "--shop", "acme", "--url", url, create}).exit_code, 0);
+  ASSERT_TRUE(eventually(
+      [&] {
+        return h.cli({"customers", "show", "--email", "john@example.com"}).exit_code == 0;
+      },
+      std::chrono::seconds(20)));
+
+  CommandResult asked = h.cli({"replay", "--shop", "acme", "--url", url,
+                               fixturePath("shopify/customers_data_request.json")});
+  ASSERT_EQ(asked.exit_code, 0) << asked.output;
+  std::string export_file;
+  ASSERT_TRUE(eventually(
+      [&] {
+        std::error_code ec;
+        for (const auto& e : std::filesystem::directory_iterator(h.dir().file("exports"), ec)) {
+          export_file = e.path().string();
+        }
+        return !export_file.empty();
+      },
+      std::chrono::seconds(20)))
+      << h.process().output();
+  nlohmann::json exported = nlohmann::json::parse(slurp(export_file));
+  ASSERT_EQ(exported["customers"].size(), 1u);
+  EXPECT_EQ(exported["customers"][0]["email"], "john@example.com");
+  EXPECT_EQ(std::filesystem::status(export_file).permissions() &
+                (std::filesystem::perms::group_all | std::filesystem::perms::others_all),
+            std::filesystem::perms::none)
+      << "the export is for the merchant's eyes only";
+
+  ASSERT_EQ(h.cli({"replay", "--shop", "acme", "--url", url,
+                   fixturePath("shopify/customers_redact.json")})
+                .exit_code,
+            0);
+  EXPECT_TRUE(eventually(
+      [&] {
+        return h.cli({"customers", "show", "--email", "john@example.com"}).exit_code == 1;
+      },
+      std::chrono::seconds(20)))
+      << h.process().output();
+  EXPECT_FALSE(contains(h.process().output(), "john@example.com")) << "never in the log";
+  EXPECT_EQ(h.cli({"audit", "verify"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace cartrelay::testing
