@@ -153,6 +153,16 @@ nlohmann::json auditPayload(std::int64_t shop_id, const ConsentEvent& e) {
           {"event_at_ms", e.event_at}};
 }
 
+Result<bool> isSuppressed(soci::session& s, const std::string& subject_ref) {
+  return detail::guarded("subject_suppressions.get", [&]() -> Result<bool> {
+    std::string subject = subject_ref;
+    long long count = 0;
+    s << "SELECT COUNT(*) FROM subject_suppressions WHERE subject_ref = :s", soci::use(subject),
+        soci::into(count);
+    return count > 0;
+  });
+}
+
 }  // namespace
 
 bool isConsentEventType(std::string_view text) {
@@ -209,6 +219,22 @@ Result<ConsentLedger::Outcome> ConsentLedger::record(soci::session& s, std::int6
   }
   CARTRELAY_ASSIGN_OR_RETURN(ConsentState state, current(s, shop_id, event.subject_ref));
   Outcome outcome;
+  CARTRELAY_ASSIGN_OR_RETURN(bool erased, isSuppressed(s, event.subject_ref));
+  if (erased && event.status == ConsentStatus::kOnay) {
+    // Rule 46: an erased person comes back only by a new affirmative act of
+    // their own (GRANT), never through an import or a platform's copy.
+    if (event.event_type != "GRANT") {
+      CARTRELAY_ASSIGN_OR_RETURN(outcome.audit_seq,
+                                 reject(s, shop_id, event.subject_ref, "SUBJECT_ERASED", actor));
+      outcome.rejected = "SUBJECT_ERASED";
+      return outcome;
+    }
+    CARTRELAY_RETURN_IF_ERROR(detail::guarded("subject_suppressions.lift", [&]() -> Status {
+      std::string subject = event.subject_ref;
+      s << "DELETE FROM subject_suppressions WHERE subject_ref = :s", soci::use(subject);
+      return Status::ok();
+    }));
+  }
   if (isStaleOnay(event, state)) {
     CARTRELAY_ASSIGN_OR_RETURN(
         outcome.audit_seq, reject(s, shop_id, event.subject_ref, "STALE_CONSENT_IMPORT", actor));

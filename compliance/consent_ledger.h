@@ -44,8 +44,11 @@ class ConsentLedger {
   ConsentLedger& operator=(const ConsentLedger&) = delete;
 
   // What record() did: stored the event (with its id, received_at and
-  // audit_seq filled in), or refused it with an ingest code (rule 28's
-  // STALE_CONSENT_IMPORT) that is also in the audit chain.
+  // audit_seq filled in), or refused it with an ingest code that is also in
+  // the audit chain: STALE_CONSENT_IMPORT (an ONAY dated before the last
+  // RET, rule 28) or SUBJECT_ERASED (an imported or observed ONAY for an
+  // erased person, rule 46; only their own GRANT brings them back, and
+  // lifts the suppression).
   struct Outcome {
     std::optional<ConsentEvent> recorded;
     std::string rejected;  // "" when recorded

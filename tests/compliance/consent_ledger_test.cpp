@@ -191,6 +191,23 @@ TEST_P(ConsentLedgerTest, PurposeScopesRoundTrip) {
   EXPECT_EQ(current(shop_).purpose_scope, *scope);
 }
 
+TEST_P(ConsentLedgerTest, AnErasedPersonComesBackOnlyByTheirOwnGrant) {
+  exec("INSERT INTO subject_suppressions (subject_ref, reason, created_at_ms) VALUES ('" +
+       subject_ + "', 'erased', 1)");
+  for (const char* type : {"IMPORT", "OBSERVED"}) {
+    ConsentEvent copy = grant(clock_.nowMillis());
+    copy.event_type = type;
+    auto outcome = record(copy);
+    ASSERT_TRUE(outcome.isOk());
+    EXPECT_EQ(outcome->rejected, "SUBJECT_ERASED") << type;
+  }
+  EXPECT_EQ(rawRows("SELECT subject_ref FROM subject_suppressions").size(), 1u);
+  auto fresh = record(grant(clock_.nowMillis()));
+  ASSERT_TRUE(fresh.isOk() && fresh->recorded);
+  EXPECT_TRUE(rawRows("SELECT subject_ref FROM subject_suppressions").empty());
+  EXPECT_EQ(current(shop_).status, ConsentState::Status::kOnay);
+}
+
 CARTRELAY_STORE_SUITE(ConsentLedgerTest);
 
 }  // namespace
