@@ -5,6 +5,7 @@
 
 #include "app/compliance_setup.h"
 #include "app/http/admin_handlers.h"
+#include "app/http/compliance_handlers.h"
 #include "app/http/ops_handlers.h"
 #include "app/http/router.h"
 #include "app/http/server.h"
@@ -203,6 +204,19 @@ int runDaemon(const config::AppConfig& config) {
   http::addWebhookRoutes(router, std::move(webhook_deps));
 
   http::addAdminRoutes(router, http::AdminDeps{config.daemon.admin_token, pollers.get()});
+  http::ComplianceDeps compliance_deps;
+  compliance_deps.admin_token = config.daemon.admin_token;
+  compliance_deps.database = database.get();
+  compliance_deps.keys = &*keys;
+  compliance_deps.clock = &clock;
+  compliance_deps.ledger = &consent_ledger;
+  compliance_deps.rights = &subject_rights;
+  for (const config::ShopConfig& shop : config.shops) {
+    auto id = shop_ids->find(shop.name);
+    if (id != shop_ids->end()) compliance_deps.shops[shop.name] = {id->second, shop.country};
+  }
+  compliance_deps.anchor_file = config.compliance.audit_anchor_file;
+  http::addComplianceRoutes(router, std::move(compliance_deps));
 
   http::HttpServerOptions http_options;
   http_options.listen = config.daemon.listen.host + ":" + std::to_string(config.daemon.listen.port);

@@ -13,7 +13,8 @@ namespace {
 
 namespace log = core::log;
 
-// nullopt when the caller may proceed, else the refusal.
+}  // namespace
+
 std::optional<HttpResponse> refuseUnlessAdmin(const HttpRequest& request,
                                               const std::string& token) {
   if (token.empty()) {
@@ -30,8 +31,6 @@ std::optional<HttpResponse> refuseUnlessAdmin(const HttpRequest& request,
   }
   return std::nullopt;
 }
-
-}  // namespace
 
 void addAdminRoutes(Router& router, AdminDeps deps) {
   auto shared = std::make_shared<const AdminDeps>(std::move(deps));

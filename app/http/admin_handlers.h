@@ -1,9 +1,12 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "app/http/http_request.h"
+#include "app/http/http_response.h"
 #include "app/http/router.h"
 #include "app/shop_pollers.h"
 
@@ -25,5 +28,10 @@ struct AdminDeps {
 //   POST /api/v1/shops/{shop}/poll  start a reconciliation round now
 //                                   (202; 404 for an unknown or disabled shop)
 void addAdminRoutes(Router& router, AdminDeps deps);
+
+// The admin API's one check: nullopt when the request carries
+// `Authorization: Bearer <token>` (constant-time compare), else the 401/403
+// to answer. Every /api/v1 handler starts with it.
+std::optional<HttpResponse> refuseUnlessAdmin(const HttpRequest& request, const std::string& token);
 
 }  // namespace cartrelay::app::http
