@@ -1,55 +1,16 @@
 // Table tests for compliance/rules/invalid_phone: INVALID_PHONE for every class.
 #include "compliance/rules/invalid_phone.h"
 
-#include <functional>
 #include <optional>
-#include <string>
-#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "compliance/reason.h"
-#include "core/util/clock.h"
+#include "tests/compliance/rules/rule_table.h"
 
-namespace cartrelay::compliance::rules {
+namespace cartrelay::compliance::rules::table {
 namespace {
-
-using Outcome = Decision::Outcome;
-constexpr PurposeClass kCommercial = PurposeClass::kCommercial;
-constexpr PurposeClass kTransactional = PurposeClass::kTransactional;
-constexpr core::EpochMillis kNow = 1'795'348'800'000;  // 2026-11-22T09:00:00Z, a Sunday
-
-// What the rule sees; ctx() is a view of it, valid while the Inputs live.
-struct Inputs {
-  MessageIntent intent;
-  GateFacts facts;
-  GatePolicy policy;
-  core::EpochMillis now = kNow;
-  PurposeClass purpose_class = kCommercial;
-  RuleContext ctx() const { return RuleContext{intent, facts, policy, now, purpose_class}; }
-};
-
-// One line per outcome ("pass", "DENY(NO_CONSENT) COMMERCIAL",
-// "DEFER(QUIET_HOURS)@<time> COMMERCIAL"), so a failing case prints what it
-// got next to what it wanted.
-std::string describe(const std::optional<Decision>& d) {
-  if (!d.has_value()) return "pass";
-  std::string text = d->outcome == Outcome::kDeny    ? "DENY"
-                     : d->outcome == Outcome::kDefer ? "DEFER"
-                                                     : "ALLOW";
-  text += "(" + std::string(d->reason.has_value() ? toString(*d->reason) : "") + ")";
-  if (d->outcome == Outcome::kDefer) text += "@" + core::formatIso8601(d->retry_at);
-  text += " " + std::string(toString(d->purpose_class));
-  if (d->consent_event_id != 0) text += " consent_event_id=" + std::to_string(d->consent_event_id);
-  return text;
-}
-
-struct Case {
-  const char* description;
-  std::function<void(Inputs&)> arrange;  // changes the base inputs
-  std::optional<Decision> expected;      // std::nullopt: the rule passes
-};
 
 Inputs base() {
   Inputs in;
@@ -83,14 +44,7 @@ const std::vector<Case>& cases() {
   return table;
 }
 
-TEST(RuleInvalidPhone, Table) {
-  for (const Case& c : cases()) {
-    SCOPED_TRACE(c.description);
-    Inputs in = base();
-    c.arrange(in);
-    EXPECT_EQ(describe(invalidPhone(in.ctx())), describe(c.expected));
-  }
-}
+TEST(RuleInvalidPhone, Table) { run(cases(), base, invalidPhone); }
 
 }  // namespace
-}  // namespace cartrelay::compliance::rules
+}  // namespace cartrelay::compliance::rules::table
