@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
 #include "tests/e2e/daemon_harness.h"
@@ -104,6 +105,40 @@ TEST(Cli, UsageErrorsAndHelp) {
   CommandResult missing =
       runCommand({CARTRELAY_BINARY, "check-config", "--config", "/nonexistent.ini"});
   EXPECT_EQ(missing.exit_code, 2);
+}
+
+TEST(Cli, ComplianceReportFromTheExampleConfig) {
+  // Reads only the configuration, so the checkout's example file can be used
+  // as is: nothing is created next to it.
+  const std::string config = std::string(CARTRELAY_SOURCE_DIR) + "/examples/cartrelay.ini";
+  CommandResult text = runCommand({CARTRELAY_BINARY, "compliance", "report", "--config", config});
+  EXPECT_EQ(text.exit_code, 0) << text.output;
+  for (const char* section :
+       {"== Controller ==", "== Purposes and legal bases ==", "== Data categories ==",
+        "== Recipients ==", "== International transfers ==", "== Retention ==",
+        "== Security measures =="}) {
+    EXPECT_TRUE(contains(text.output, section)) << section << "\n" << text.output;
+  }
+  EXPECT_TRUE(contains(text.output, "30 days after the cart's last activity")) << text.output;
+  EXPECT_TRUE(contains(text.output, "standard contract")) << text.output;
+
+  CommandResult as_json =
+      runCommand({CARTRELAY_BINARY, "compliance", "report", "--json", "--config", config});
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.output;
+  nlohmann::json report = nlohmann::json::parse(as_json.output);
+  EXPECT_EQ(report["controller"]["jurisdiction"], "TR");
+  EXPECT_EQ(report["controller"]["shops"][0]["name"], "demo");
+  EXPECT_EQ(report["transfers"][0]["transfer_basis"], "standard_contract");
+  bool carts_found = false;
+  for (const auto& row : report["retention"]) {
+    if (row["key"] == "carts") carts_found = row["days"] == 30;
+  }
+  EXPECT_TRUE(carts_found) << as_json.output;
+  EXPECT_FALSE(contains(as_json.output, "demo-webhook-secret")) << "secret leaked";
+
+  EXPECT_EQ(runCommand({CARTRELAY_BINARY, "compliance", "report", "--config", "/nonexistent.ini"})
+                .exit_code,
+            2);
 }
 
 }  // namespace
