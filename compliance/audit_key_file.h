@@ -9,7 +9,11 @@
 namespace cartrelay::compliance {
 
 // Persistence of the audit chain's forward-evolving signing key (EpochKey) as
-// `audit.key` in the key directory, next to KeyRing's master.key/lookup.key.
+// `audit.key` in a directory the service can write: the daemon uses its
+// state_dir, because the file is replaced after every checkpoint, which the
+// read-only key directory of master.key/lookup.key does not allow. The
+// daemon creates it on the first checkpoint (AuditCheckpointer::open).
+// `key_dir` below means that directory.
 //
 // Format, text, each line ending in "\n":
 //   cartrelay-audit-key v1

@@ -12,6 +12,7 @@
 
 #include "app/cli/audit_commands.h"
 #include "app/cli/commands.h"
+#include "app/cli/compliance_report.h"
 #include "app/cli/consent_commands.h"
 #include "app/cli/inspect_commands.h"
 #include "app/cli/replay_command.h"
@@ -176,6 +177,18 @@ const std::vector<Command>& commands() {
        },
        [](const po::variables_map& vm) {
          return auditProveCommand(configOf(vm), optionOr(vm, "seq"));
+       }},
+      {"compliance report", "record of processing and data inventory (GDPR Art. 30, VERBIS)",
+       "[--json]",
+       "Prints, from the configuration, what cartrelay processes for the shop: purposes,\n"
+       "data categories, recipients, transfers, retention periods and security measures,\n"
+       "for the shop's GDPR Art. 30 record, VERBIS entry and DPO paperwork.",
+       [](po::options_description& d) {
+         d.add_options()("json", po::bool_switch(), "print JSON instead of text");
+       },
+       nullptr,
+       [](const po::variables_map& vm) {
+         return complianceReportCommand(configOf(vm), vm["json"].as<bool>());
        }},
       {"consent show", "a person's consent events in a shop and the state they add up to",
        "--phone PHONE [--shop NAME] [--json]",
