@@ -360,6 +360,23 @@ CREATE TABLE IF NOT EXISTS subject_suppressions (
   created_at_ms ${BIGINT} NOT NULL
 )${TABLE_OPTIONS})sql";
 
+// The last İYS status seen per (shop, subject) for type MESAJ
+// (compliance/iys_sync.h): from a live /consents/status call or a pulled
+// change. recipient_type (BIREYSEL | TACIR) says which İYS record it is of;
+// status is ONAY, RET or NOT_FOUND; transaction_id is '' for NOT_FOUND. A
+// cache, not evidence: the ledger keeps the history.
+constexpr std::string_view kIysStatus = R"sql(
+CREATE TABLE IF NOT EXISTS iys_status (
+  shop_id ${BIGINT} NOT NULL,
+  subject_ref ${HASH} NOT NULL,
+  recipient_type ${SHORT} NOT NULL,
+  status ${SHORT} NOT NULL,
+  transaction_id ${KEY} NOT NULL,
+  checked_at_ms ${BIGINT} NOT NULL,
+  PRIMARY KEY (shop_id, subject_ref),
+  CONSTRAINT fk_iys_status_shop FOREIGN KEY (shop_id) REFERENCES shops (id)
+)${TABLE_OPTIONS})sql";
+
 }  // namespace
 
 const std::string_view kSchemaMigrationsTableSql = R"sql(
@@ -439,6 +456,7 @@ const std::vector<Migration>& allMigrations() {
            index("ix_outbox_state", "outbox", "state, retry_at_ms"),
            sql(kSuppressions),
        }},
+      {7, "iys_status", {sql(kIysStatus)}},
   };
   return kMigrations;
 }
