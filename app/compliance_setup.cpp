@@ -26,4 +26,14 @@ std::map<std::int64_t, compliance::PlatformCapture> platformCapturesOf(
   return out;
 }
 
+compliance::IysOptions iysOptionsOf(const config::ComplianceConfig& c) {
+  compliance::IysOptions o;
+  o.base_url = c.iys_url;
+  o.username = c.iys_username;
+  o.password = c.iys_password;
+  o.iys_code = c.iys_code;
+  o.brand_code = c.iys_brand_code;
+  return o;
+}
+
 }  // namespace cartrelay::app

@@ -7,6 +7,7 @@
 
 #include "app/config/app_config.h"
 #include "compliance/consent_observations.h"
+#include "compliance/iys_client.h"
 #include "compliance/retention.h"
 
 // The one place where the configuration becomes the compliance side's typed
@@ -19,5 +20,7 @@ compliance::RetentionPolicy retentionPolicyOf(const config::ComplianceConfig& co
 std::map<std::int64_t, compliance::PlatformCapture> platformCapturesOf(
     const config::AppConfig& config,
     const std::map<std::string, std::int64_t, std::less<>>& shop_ids);
+
+compliance::IysOptions iysOptionsOf(const config::ComplianceConfig& config);
 
 }  // namespace cartrelay::app

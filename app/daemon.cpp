@@ -18,12 +18,15 @@
 #include "app/version.h"
 #include "compliance/audit_service.h"
 #include "compliance/consent_observations.h"
+#include "compliance/iys_client.h"
+#include "compliance/iys_sync.h"
 #include "compliance/retention.h"
 #include "compliance/subject_requests.h"
 #include "compliance/subject_rights.h"
 #include "core/inbox/inbox_processor.h"
 #include "core/inbox/inbox_writer.h"
 #include "core/metrics/metrics.h"
+#include "core/net/http_fetch.h"
 #include "core/store/database.h"
 #include "core/store/migrations.h"
 #include "core/store/shop_repo.h"
@@ -171,6 +174,45 @@ int runDaemon(const config::AppConfig& config) {
     if (!requests.isOk()) log::warn("subject.requests_failed").status(requests.status());
   });
 
+  // İYS (compliance.iys = api): the shops' consents go up, İYS's changes
+  // (a citizen's RET) come down, and late uploads are reported (rules 8-11).
+  std::unique_ptr<core::net::DefaultHttpClient> iys_http;
+  std::unique_ptr<compliance::IysClient> iys_client;
+  std::vector<std::unique_ptr<compliance::IysSyncService>> iys_syncs;
+  std::unique_ptr<core::PeriodicTask> iys_task;
+  if (config.compliance.iys == "api") {
+    const compliance::IysOptions iys_options = iysOptionsOf(config.compliance);
+    iys_http =
+        std::make_unique<core::net::DefaultHttpClient>(compliance::iysFetchLimits(iys_options));
+    iys_client = std::make_unique<compliance::IysClient>(iys_options, *iys_http, clock);
+    compliance::IysSyncService::Options sync_options;
+    sync_options.max_staleness_ms = config.compliance.iys_max_staleness_ms;
+    for (const auto& [name, id] : *shop_ids) {
+      auto sync = compliance::IysSyncService::create(id, *iys_client, *database, *keys, clock,
+                                                     consent_ledger, audit_log, sync_options);
+      if (!sync.isOk()) {
+        log::error("daemon.iys_failed").status(sync.status());
+        return 1;
+      }
+      iys_syncs.push_back(std::move(sync).value());
+    }
+    iys_task = std::make_unique<core::PeriodicTask>(
+        std::chrono::milliseconds(config.compliance.iys_sync_interval_ms), [&] {
+          for (const auto& sync : iys_syncs) {
+            auto pushed = sync->pushPending();
+            if (!pushed.isOk()) log::warn("iys.push_failed").status(pushed.status());
+            auto pulled = sync->pullChanges();
+            if (!pulled.isOk()) log::warn("iys.pull_failed").status(pulled.status());
+            auto late = sync->overdue();
+            if (late.isOk() && !late->empty()) {
+              log::warn("iys.upload_overdue")
+                  .kv("events", static_cast<std::int64_t>(late->size()))
+                  .kv("first_consent_event", late->front());
+            }
+          }
+        });
+  }
+
   // The periodic destruction job: at start, then daily (KVKK deletion
   // by-law Art. 11 allows at most six months).
   compliance::RetentionJob retention(*database, clock, audit_log,
@@ -252,6 +294,7 @@ int runDaemon(const config::AppConfig& config) {
   writer.reset();
   store_health.reset();
   compliance_task.reset();
+  iys_task.reset();
   retention_task.reset();
   audit->stop();  // signs what is left unsigned
   audit.reset();

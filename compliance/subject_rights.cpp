@@ -234,12 +234,15 @@ Result<SubjectRights::Erasure> SubjectRights::erase(const SubjectQuery& query,
     Erasure out;
     for (const Customer& c : subject.customers) {
       // The raw webhook bodies that concerned them, found through the
-      // events they caused; a body still waiting to be processed stays.
+      // events they caused, are destroyed; the rows stay, so a redelivery
+      // of the same webhook is still recognised as a duplicate and cannot
+      // bring the person back. A body still waiting to be processed stays.
       CARTRELAY_ASSIGN_OR_RETURN(
           int removed,
           change(s, "inbox.erase",
-                 "DELETE FROM inbox WHERE state <> 'received' AND id IN (SELECT inbox_id FROM"
-                 " domain_events WHERE inbox_id IS NOT NULL AND customer_id = :c)",
+                 "UPDATE inbox SET data_key = NULL, body_enc = NULL WHERE state <> 'received' AND"
+                 " body_enc IS NOT NULL AND id IN (SELECT inbox_id FROM domain_events WHERE"
+                 " inbox_id IS NOT NULL AND customer_id = :c)",
                  c.id));
       out.inbox_rows += removed;
       CARTRELAY_RETURN_IF_ERROR(customers.eraseDataKey(s, c.id));
@@ -248,9 +251,9 @@ Result<SubjectRights::Erasure> SubjectRights::erase(const SubjectQuery& query,
     for (const std::string& ref : subject.refs) {
       CARTRELAY_ASSIGN_OR_RETURN(
           int inbox, change(s, "inbox.erase",
-                            "DELETE FROM inbox WHERE state <> 'received' AND id IN (SELECT"
-                            " inbox_id FROM domain_events WHERE inbox_id IS NOT NULL AND"
-                            " subject_hash = :s)",
+                            "UPDATE inbox SET data_key = NULL, body_enc = NULL WHERE state <>"
+                            " 'received' AND body_enc IS NOT NULL AND id IN (SELECT inbox_id FROM"
+                            " domain_events WHERE inbox_id IS NOT NULL AND subject_hash = :s)",
                             std::string(ref)));
       out.inbox_rows += inbox;
       CARTRELAY_ASSIGN_OR_RETURN(

@@ -74,6 +74,13 @@ struct ComplianceConfig {
   int max_per_week = 3;
   std::vector<std::string> opt_out_keywords;
   std::string iys;  // "off" | "api"
+  std::string iys_url;
+  std::string iys_username;
+  std::string iys_password;
+  std::string iys_code;
+  std::string iys_brand_code;
+  std::int64_t iys_max_staleness_ms = 0;
+  std::int64_t iys_sync_interval_ms = 0;
   std::int64_t retention_inbox_ms = 0;
   std::int64_t retention_inbox_quarantined_ms = 0;
   std::int64_t retention_carts_ms = 0;

@@ -270,6 +270,21 @@ void buildTyped(Builder& b, AppConfig& c) {
   }
   c.compliance.opt_out_keywords = parseList(b.text(p, "opt_out_keywords"));
   c.compliance.iys = b.text(p, "iys");
+  c.compliance.iys_url = b.text(p, "iys_url");
+  c.compliance.iys_username = b.text(p, "iys_username");
+  c.compliance.iys_password = b.secret(p, "iys_password");
+  c.compliance.iys_code = b.text(p, "iys_code");
+  c.compliance.iys_brand_code = b.text(p, "iys_brand_code");
+  c.compliance.iys_max_staleness_ms = b.durationMs(p, "iys_max_staleness");
+  c.compliance.iys_sync_interval_ms = b.durationMs(p, "iys_sync_interval");
+  if (c.compliance.iys == "api") {
+    for (auto [key, value] : {std::pair{"iys_username", &c.compliance.iys_username},
+                              std::pair{"iys_password", &c.compliance.iys_password},
+                              std::pair{"iys_code", &c.compliance.iys_code},
+                              std::pair{"iys_brand_code", &c.compliance.iys_brand_code}}) {
+      if (value->empty()) b.report(p + "." + key, "required for iys = api");
+    }
+  }
   c.compliance.retention_inbox_ms = b.durationMs(p, "retention.inbox");
   c.compliance.retention_inbox_quarantined_ms = b.durationMs(p, "retention.inbox_quarantined");
   c.compliance.retention_carts_ms = b.durationMs(p, "retention.carts");
