@@ -158,6 +158,15 @@ bool splitKey(const std::string& flat, std::string* section, std::string* key) {
   return false;
 }
 
+// Keys that a setting makes necessary: each empty one is reported as
+// "<section>.<key>: required for <because>".
+void requireAll(Builder& b, const std::string& section, std::string_view because,
+                std::initializer_list<std::pair<const char*, const std::string*>> keys) {
+  for (const auto& [key, value] : keys) {
+    if (value->empty()) b.report(section + "." + key, "required for " + std::string(because));
+  }
+}
+
 // Rules 25, 30 and 38 (compliance-rules.md), checked when the configuration
 // is loaded so a template that could never be sent lawfully is refused by
 // `check-config` instead of at the first send.
@@ -251,11 +260,10 @@ void buildTyped(Builder& b, AppConfig& c) {
   c.whatsapp.daily_unique_recipients = static_cast<int>(b.number(w, "daily_unique_recipients"));
   c.whatsapp.sandbox_log = b.path(w, "sandbox_log");
   if (c.whatsapp.mode == "live") {
-    for (auto [key, value] : {std::pair{"phone_number_id", &c.whatsapp.phone_number_id},
-                              std::pair{"access_token", &c.whatsapp.access_token},
-                              std::pair{"app_secret", &c.whatsapp.app_secret}}) {
-      if (value->empty()) b.report(w + "." + key, "required for mode = live");
-    }
+    requireAll(b, w, "mode = live",
+               {{"phone_number_id", &c.whatsapp.phone_number_id},
+                {"access_token", &c.whatsapp.access_token},
+                {"app_secret", &c.whatsapp.app_secret}});
   }
 
   const std::string p = "compliance";
@@ -278,12 +286,11 @@ void buildTyped(Builder& b, AppConfig& c) {
   c.compliance.iys_max_staleness_ms = b.durationMs(p, "iys_max_staleness");
   c.compliance.iys_sync_interval_ms = b.durationMs(p, "iys_sync_interval");
   if (c.compliance.iys == "api") {
-    for (auto [key, value] : {std::pair{"iys_username", &c.compliance.iys_username},
-                              std::pair{"iys_password", &c.compliance.iys_password},
-                              std::pair{"iys_code", &c.compliance.iys_code},
-                              std::pair{"iys_brand_code", &c.compliance.iys_brand_code}}) {
-      if (value->empty()) b.report(p + "." + key, "required for iys = api");
-    }
+    requireAll(b, p, "iys = api",
+               {{"iys_username", &c.compliance.iys_username},
+                {"iys_password", &c.compliance.iys_password},
+                {"iys_code", &c.compliance.iys_code},
+                {"iys_brand_code", &c.compliance.iys_brand_code}});
   }
   c.compliance.retention_inbox_ms = b.durationMs(p, "retention.inbox");
   c.compliance.retention_inbox_quarantined_ms = b.durationMs(p, "retention.inbox_quarantined");

@@ -95,6 +95,9 @@ webhook_secret = x
 platform = woocommerce
 [whatsapp]
 mode = live
+[compliance]
+iys = api
+iys_username = api-user
 [template.t1]
 meta_name = hello
 [journey.j]
@@ -106,6 +109,9 @@ steps = 1h:t1, 24h:missing, soon
   EXPECT_TRUE(hasError(r, "shop.b.webhook_secret", "required")) << dump(r);
   EXPECT_TRUE(hasError(r, "shop.b.base_url", "woocommerce")) << dump(r);
   EXPECT_TRUE(hasError(r, "whatsapp.access_token", "live")) << dump(r);
+  EXPECT_TRUE(hasError(r, "compliance.iys_password", "required for iys = api")) << dump(r);
+  EXPECT_TRUE(hasError(r, "compliance.iys_brand_code", "required for iys = api")) << dump(r);
+  EXPECT_FALSE(hasError(r, "compliance.iys_username", "required")) << dump(r);
   EXPECT_TRUE(hasError(r, "journey.j.steps", "unknown template 'missing'")) << dump(r);
   EXPECT_TRUE(hasError(r, "journey.j.steps", "DELAY:TEMPLATE")) << dump(r);
 }
