@@ -280,7 +280,11 @@ void ShopPollers::run(Worker& worker) {
     if (shop_id != 0) round = runRound(worker, shop_id);
 
     const core::EpochMillis now = clock_.nowMillis();
-    std::int64_t delay = interval;
+    // The next delay is known before the status is published, so a reader
+    // never sees this round's outcome next to the previous round's
+    // next_poll_ms.
+    const std::int64_t delay = round.status.isOk() ? interval : backoff.nextDelayMs();
+    if (round.status.isOk()) backoff.reset();
     {
       std::lock_guard<std::mutex> lock(mu_);
       // A round cut short by stop() says nothing about the shop: keep the
@@ -303,22 +307,17 @@ void ShopPollers::run(Worker& worker) {
         ++st.consecutive_failures;
         st.state = "backing_off";
       }
+      st.next_poll_ms = now + delay;
     }
     if (round.health_checked) metrics_.setSubscriptionHealthy(shop.name, round.healthy);
     if (round.status.isOk()) {
-      backoff.reset();
       metrics_.setPollSuccessTime(shop.name, static_cast<double>(now) / 1000.0);
     } else {
-      delay = backoff.nextDelayMs();
       core::log::warn("poll.failed")
           .kv("shop", shop.name)
           .kv("failures", backoff.failures())
           .kv("retry_in_ms", delay)
           .status(round.status);
-    }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      worker.status.next_poll_ms = now + delay;
     }
     if (!waitFor(worker, delay, /*wake_on_poll_now=*/true)) break;
   }

@@ -33,6 +33,10 @@ currency = TRY
 jurisdiction = TR
 transfer_basis = standard_contract
 iys = api
+iys_username = api-user
+iys_password = iys-password-never-shown
+iys_code = 123456
+iys_brand_code = 654321
 retention.inbox = 3d
 retention.inbox_quarantined = 12h
 retention.carts = 14d
@@ -207,6 +211,8 @@ TEST(ComplianceReport, TurkishShopRecordsTransferBasisAndIys) {
   // Secrets never appear, only whether they are set.
   EXPECT_FALSE(contains(report.dump(), "s3cret"));
   EXPECT_FALSE(contains(textOf(report), "s3cret"));
+  EXPECT_FALSE(contains(report.dump(), "iys-password-never-shown"));
+  EXPECT_FALSE(contains(textOf(report), "iys-password-never-shown"));
 }
 
 TEST(ComplianceReport, TemplatesAndJourneysAreListedUnderTheirPurpose) {
