@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e/daemon_harness.h"
+#include "tests/e2e/webhook_client.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/process.h"
 
@@ -73,6 +74,14 @@ TEST(SubjectCli, ExportThenEraseLeavesNoTraceAndTheAuditChainIntact) {
   CommandResult erased = h.cli({"subject", "erase", "--phone", "+905321234567"});
   ASSERT_EQ(erased.exit_code, 0) << erased.output;
   EXPECT_TRUE(contains(erased.output, "erased: 1 customer profile(s)")) << erased.output;
+
+  // The platform still holds the customer: a fresh delivery of the same
+  // profile (a new delivery id, so not a duplicate) must not bring it back.
+  ASSERT_EQ(h.cli({"replay", "--shop", "acme", "--url", url, file}).exit_code, 0);
+  ASSERT_TRUE(inboxSettles(h)) << h.process().output();
+  nlohmann::json inbox = cliJson(h, {"inbox", "list"});
+  ASSERT_EQ(inbox.size(), 2u) << inbox.dump();
+  EXPECT_EQ(h.cli({"customers", "show", "--phone", "05321234567"}).exit_code, 1);
 
   h.process().signal(SIGTERM);
   ASSERT_EQ(h.process().waitExit(std::chrono::seconds(20)).value_or(-1), 0);
