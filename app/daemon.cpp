@@ -178,7 +178,8 @@ int runDaemon(const config::AppConfig& config) {
   // (a citizen's RET) come down, and late uploads are reported (rules 8-11).
   std::unique_ptr<core::net::DefaultHttpClient> iys_http;
   std::unique_ptr<compliance::IysClient> iys_client;
-  std::vector<std::unique_ptr<compliance::IysSyncService>> iys_syncs;
+  // (shop name, its sync) per configured shop.
+  std::vector<std::pair<std::string, std::unique_ptr<compliance::IysSyncService>>> iys_syncs;
   std::unique_ptr<core::PeriodicTask> iys_task;
   if (config.compliance.iys == "api") {
     const compliance::IysOptions iys_options = iysOptionsOf(config.compliance);
@@ -194,18 +195,21 @@ int runDaemon(const config::AppConfig& config) {
         log::error("daemon.iys_failed").status(sync.status());
         return 1;
       }
-      iys_syncs.push_back(std::move(sync).value());
+      iys_syncs.emplace_back(name, std::move(sync).value());
     }
     iys_task = std::make_unique<core::PeriodicTask>(
         std::chrono::milliseconds(config.compliance.iys_sync_interval_ms), [&] {
-          for (const auto& sync : iys_syncs) {
+          for (const auto& [shop, sync] : iys_syncs) {
             auto pushed = sync->pushPending();
             if (!pushed.isOk()) log::warn("iys.push_failed").status(pushed.status());
             auto pulled = sync->pullChanges();
             if (!pulled.isOk()) log::warn("iys.pull_failed").status(pulled.status());
             auto late = sync->overdue();
-            if (late.isOk() && !late->empty()) {
+            if (!late.isOk()) continue;
+            metrics.setIysUploadOverdue(shop, static_cast<double>(late->size()));
+            if (!late->empty()) {
               log::warn("iys.upload_overdue")
+                  .kv("shop", shop)
                   .kv("events", static_cast<std::int64_t>(late->size()))
                   .kv("first_consent_event", late->front());
             }

@@ -68,7 +68,11 @@ Metrics::Metrics(std::string_view version)
       audit_checkpoints_(&prometheus::BuildCounter()
                               .Name("cartrelay_audit_checkpoints_total")
                               .Help("Signed audit checkpoints, by outcome")
-                              .Register(*registry_)) {
+                              .Register(*registry_)),
+      iys_upload_overdue_(&prometheus::BuildGauge()
+                               .Name("cartrelay_iys_upload_overdue")
+                               .Help("Consent events still not in IYS after 3 business days")
+                               .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cartrelay_build_info")
       .Help("Build information; the value is always 1")
@@ -129,6 +133,10 @@ void Metrics::setSubscriptionHealthy(std::string_view shop, bool healthy) {
 }
 
 void Metrics::setAuditIntact(bool intact) { audit_integrity_->Set(intact ? 1 : 0); }
+
+void Metrics::setIysUploadOverdue(std::string_view shop, double events) {
+  iys_upload_overdue_->Add({{"shop", std::string(shop)}}).Set(events);
+}
 
 void Metrics::countAuditCheckpoint(bool ok) {
   audit_checkpoints_->Add({{"outcome", ok ? "ok" : "error"}}).Increment();

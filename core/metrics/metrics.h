@@ -36,6 +36,8 @@ namespace cartrelay::core::metrics {
 //   cartrelay_audit_integrity                                  gauge, 1 the audit chain verified
 //                                                              intact / 0 not (or not yet)
 //   cartrelay_audit_checkpoints_total{outcome}                 counter (outcome = ok|error)
+//   cartrelay_iys_upload_overdue{shop}                         gauge, consent events not in İYS
+//                                                              after 3 business days (alert > 0)
 //
 // `route` is the route pattern ("/webhooks/shopify/{shop}"), never the raw
 // path, so label cardinality stays bounded and no shop data leaks.
@@ -62,6 +64,7 @@ class Metrics {
   void setSubscriptionHealthy(std::string_view shop, bool healthy);
   void setAuditIntact(bool intact);
   void countAuditCheckpoint(bool ok);
+  void setIysUploadOverdue(std::string_view shop, double events);
 
   // Prometheus text exposition format 0.0.4 of everything registered.
   std::string render() const;
@@ -79,6 +82,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* subscription_healthy_;
   prometheus::Gauge* audit_integrity_;
   prometheus::Family<prometheus::Counter>* audit_checkpoints_;
+  prometheus::Family<prometheus::Gauge>* iys_upload_overdue_;
 };
 
 }  // namespace cartrelay::core::metrics

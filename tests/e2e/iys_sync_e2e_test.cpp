@@ -10,6 +10,7 @@
 
 #include "tests/e2e/daemon_harness.h"
 #include "tests/support/fake_iys.h"
+#include "tests/support/http_client.h"
 #include "tests/support/process.h"
 
 namespace cartrelay::testing {
@@ -36,6 +37,15 @@ TEST(IysSyncE2E, TheDaemonUploadsLocalConsentsAndPullsIysWithdrawals) {
                          std::chrono::seconds(20)))
       << h.process().output();
   EXPECT_EQ(iys.consent("+905321234567")->status, "ONAY");
+  // Uploaded in time: the overdue alert for the shop reads 0 (the 3-business-
+  // day arithmetic itself is iys_sync_test's).
+  EXPECT_TRUE(eventually(
+      [&] {
+        return httpRequest(h.port(), "GET", "/metrics")
+                   .body.find("cartrelay_iys_upload_overdue{shop=\"acme\"} 0") != std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << httpRequest(h.port(), "GET", "/metrics").body;
 
   // The citizen says RET on İYS's own site; the daemon hears it. İYS dates
   // have whole seconds: let the clock pass the grant's second first.
