@@ -57,8 +57,11 @@ std::optional<CartState> cartStateOf(const std::string& text) {
 
 // The facts decide() needs that live in the store, read in the
 // transaction that will record the decision.
+// `self` is the row being decided again (0 for a new one): its own earlier
+// ALLOW must not count against its frequency cap.
 Status readFacts(soci::session& s, const ConsentLedger& ledger, std::int64_t shop_id,
-                 const MessageIntent& intent, core::EpochMillis now, GateFacts& facts) {
+                 std::int64_t self, const MessageIntent& intent, core::EpochMillis now,
+                 GateFacts& facts) {
   CARTRELAY_ASSIGN_OR_RETURN(facts.consent, ledger.current(s, shop_id, intent.subject_ref));
   return detail::guarded("gate.facts", [&]() -> Status {
     std::string subject = intent.subject_ref;
@@ -79,8 +82,9 @@ Status readFacts(soci::session& s, const ConsentLedger& ledger, std::int64_t sho
     soci::statement sends =
         (s.prepare << "SELECT created_at_ms FROM outbox WHERE shop_id = :shop AND subject_ref = :s"
                       " AND decision = 'ALLOW' AND purpose_class = 'COMMERCIAL'"
-                      " AND created_at_ms > :since",
-         soci::into(sent_at), soci::use(shop), soci::use(subject), soci::use(since));
+                      " AND created_at_ms > :since AND id <> :self",
+         soci::into(sent_at), soci::use(shop), soci::use(subject), soci::use(since),
+         soci::use(self));
     sends.execute();
     while (sends.fetch()) facts.commercial_sends.push_back(sent_at);
 
@@ -146,6 +150,139 @@ const core::TimeZone& SendGate::zoneFor(const std::string& region, const GateSho
   return zones_.find(shop.time_zone)->second;
 }
 
+// One message on its way through the gate: the request with the phone
+// normalised, and what the configuration says about its shop and template.
+struct SendGate::Pending {
+  SendRequest request;
+  core::NormalisedPhone phone;
+  const GateShop* shop = nullptr;
+  const GateTemplate* tmpl = nullptr;
+  MessageIntent intent;
+  std::string dedupe;  // "" for a manual send
+};
+
+GateFacts SendGate::outsideFacts(const Pending& p) const {
+  GateFacts facts;
+  facts.phone_valid = p.phone.valid;
+  facts.country = p.phone.region;
+  facts.zone = &zoneFor(p.phone.region, *p.shop);
+  facts.audit_intact = !options_.audit_intact || options_.audit_intact();
+  // Outside any transaction: İYS is a network call and must not hold the
+  // store's write lock.
+  if (options_.policy.iys_enabled && options_.iys && p.phone.valid) {
+    std::tie(facts.iys_status, facts.iys_fresh) = options_.iys(p.phone.value);
+  }
+  return facts;
+}
+
+Result<Outcome> SendGate::decideAndRecord(soci::session& s, const Pending& p, GateFacts facts,
+                                          std::int64_t existing_id) const {
+  const SendRequest& request = p.request;
+  const GateTemplate& t = *p.tmpl;
+  const core::EpochMillis now = clock_.nowMillis();
+  Outcome out;
+  CARTRELAY_RETURN_IF_ERROR(
+      readFacts(s, ledger_, request.shop_id, existing_id, p.intent, now, facts));
+  out.decision = decide(p.intent, facts, options_.policy, now);
+  const Decision& d = out.decision;
+
+  detail::NullableText reason(d.reason ? std::string(toString(*d.reason)) : std::string());
+  detail::NullableInt retry_at(d.outcome == Decision::Outcome::kDefer
+                                   ? std::optional<std::int64_t>(d.retry_at)
+                                   : std::nullopt);
+  detail::NullableInt consent_event(
+      d.consent_event_id != 0 ? std::optional<std::int64_t>(d.consent_event_id) : std::nullopt);
+  std::string decision(decisionName(d.outcome));
+  std::string state(stateFor(d.outcome));
+  CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.write", [&]() -> Status {
+    if (existing_id != 0) {
+      std::int64_t id = existing_id;
+      s << "UPDATE outbox SET decision = :d, reason = :r, retry_at_ms = :t,"
+           " consent_event_id = :c, state = :st, updated_at_ms = :now WHERE id = :id",
+          soci::use(decision), soci::use(reason.value, reason.ind),
+          soci::use(retry_at.value, retry_at.ind),
+          soci::use(consent_event.value, consent_event.ind), soci::use(state), soci::use(now),
+          soci::use(id);
+      out.outbox_id = existing_id;
+      return Status::ok();
+    }
+    std::int64_t shop_id = request.shop_id;
+    std::string purpose(toString(t.purpose));
+    std::string purpose_class(toString(d.purpose_class));
+    detail::NullableInt cart(request.cart_id);
+    detail::NullableInt order(request.order_id);
+    detail::NullableText dedupe_key(p.dedupe);
+    s << "INSERT INTO outbox (shop_id, subject_ref, journey, step, template, purpose,"
+         " purpose_class, cart_id, order_id, decision, reason, retry_at_ms, consent_event_id,"
+         " audit_seq, state, dedupe_key, created_at_ms, updated_at_ms) VALUES (:shop, :s, :j,"
+         " :st, :t, :p, :pc, :c, :o, :d, :r, :ra, :ce, 0, :state, :k, :now, :now2)",
+        soci::use(shop_id), soci::use(p.intent.subject_ref), soci::use(request.journey),
+        soci::use(request.step), soci::use(request.template_name), soci::use(purpose),
+        soci::use(purpose_class), soci::use(cart.value, cart.ind),
+        soci::use(order.value, order.ind), soci::use(decision), soci::use(reason.value, reason.ind),
+        soci::use(retry_at.value, retry_at.ind), soci::use(consent_event.value, consent_event.ind),
+        soci::use(state), soci::use(dedupe_key.value, dedupe_key.ind), soci::use(now),
+        soci::use(now);
+    long long id = 0;
+    if (!s.get_last_insert_id("outbox", id)) return Status::internal("outbox: no insert id");
+    out.outbox_id = id;
+    return Status::ok();
+  }));
+
+  if (d.outcome != Decision::Outcome::kDeny) {
+    // What a later send needs, for a message that will or may still go;
+    // a denied one keeps nothing personal.
+    CARTRELAY_ASSIGN_OR_RETURN(detail::NewKey key, detail::newRowKey(keys_.cipher()));
+    CARTRELAY_ASSIGN_OR_RETURN(
+        std::string recipient,
+        detail::sealCell(key.key, p.phone.value, "outbox.recipient", out.outbox_id));
+    CARTRELAY_ASSIGN_OR_RETURN(
+        std::string params,
+        detail::sealCell(key.key, request.params.dump(), "outbox.params", out.outbox_id));
+    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.seal", [&]() -> Status {
+      s << "UPDATE outbox SET data_key = :k, recipient_enc = :r, params_enc = :p WHERE id = :id",
+          soci::use(key.wrapped), soci::use(recipient), soci::use(params), soci::use(out.outbox_id);
+      return Status::ok();
+    }));
+  } else if (existing_id != 0) {
+    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.unseal", [&]() -> Status {
+      s << "UPDATE outbox SET data_key = NULL, recipient_enc = NULL, params_enc = NULL"
+           " WHERE id = :id",
+          soci::use(out.outbox_id);
+      return Status::ok();
+    }));
+  }
+
+  AuditEvent audited{"gate.decision", request.journey.empty() ? "cli" : "daemon",
+                     p.intent.subject_ref,
+                     auditPayload(out.outbox_id, request.shop_id, request, t, d,
+                                  options_.policy_version, existing_id != 0)};
+  CARTRELAY_ASSIGN_OR_RETURN(AuditRecord record, audit_.append(s, audited));
+  out.audit_seq = record.seq;
+  CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.link", [&]() -> Status {
+    s << "UPDATE outbox SET audit_seq = :q WHERE id = :id", soci::use(record.seq),
+        soci::use(out.outbox_id);
+    return Status::ok();
+  }));
+  return out;
+}
+
+core::ports::ClearedMessage SendGate::clear(const Pending& p, std::int64_t outbox_id) const {
+  core::ports::ClearedMessage::Content content;
+  content.outbox_id = outbox_id;
+  content.shop_id = p.request.shop_id;
+  content.to = p.phone.value;
+  content.subject_ref = p.intent.subject_ref;
+  content.template_name = p.request.template_name;
+  content.meta_template = p.tmpl->meta_name;
+  content.language = p.tmpl->language;
+  content.category = std::string(toString(p.tmpl->category));
+  content.params = p.request.params;
+  content.journey = p.request.journey;
+  content.step = p.request.step;
+  return core::ports::ClearedMessage(core::ports::GateKey{}, std::move(content));
+}
+
 Result<Outcome> SendGate::submit(const SendRequest& request) const {
   auto shop = options_.shops.find(request.shop_id);
   if (shop == options_.shops.end()) {
@@ -158,40 +295,30 @@ Result<Outcome> SendGate::submit(const SendRequest& request) const {
   if (!request.params.is_object()) {
     return Status::invalidArgument("send: params must be a JSON object");
   }
-  const GateTemplate& t = tmpl->second;
-  const core::NormalisedPhone phone = core::normalisePhone(request.phone, shop->second.country);
-
-  MessageIntent intent;
-  intent.subject_ref = keys_.hasher().hash("phone", phone.value);
-  intent.message_template = {request.template_name, t.category, t.approved};
-  intent.purpose = t.purpose;
-  intent.journey = request.journey;
-  intent.step = request.step;
-  intent.cart_id = request.cart_id;
-  intent.order_id = request.order_id;
-
-  // Outside the transaction: İYS is a network call and must not hold the
-  // store's write lock.
-  GateFacts facts;
-  facts.phone_valid = phone.valid;
-  facts.country = phone.region;
-  facts.zone = &zoneFor(phone.region, shop->second);
-  facts.audit_intact = !options_.audit_intact || options_.audit_intact();
-  if (options_.policy.iys_enabled && options_.iys && phone.valid) {
-    std::tie(facts.iys_status, facts.iys_fresh) = options_.iys(phone.value);
+  Pending p;
+  p.request = request;
+  p.shop = &shop->second;
+  p.tmpl = &tmpl->second;
+  p.phone = core::normalisePhone(request.phone, shop->second.country);
+  p.intent.subject_ref = keys_.hasher().hash("phone", p.phone.value);
+  p.intent.message_template = {request.template_name, p.tmpl->category, p.tmpl->approved};
+  p.intent.purpose = p.tmpl->purpose;
+  p.intent.journey = request.journey;
+  p.intent.step = request.step;
+  p.intent.cart_id = request.cart_id;
+  p.intent.order_id = request.order_id;
+  if (!request.journey.empty()) {
+    p.dedupe = request.journey + "|" + request.step + "|" + p.intent.subject_ref;
   }
-  const std::string dedupe = request.journey.empty()
-                                 ? std::string()
-                                 : request.journey + "|" + request.step + "|" + intent.subject_ref;
+  const GateFacts facts = outsideFacts(p);
 
-  const core::EpochMillis now = clock_.nowMillis();
   auto recorded = db_.queryTransaction([&](soci::session& s) -> Result<Outcome> {
-    Outcome out;
     std::int64_t existing_id = 0;
-    if (!dedupe.empty()) {
+    if (!p.dedupe.empty()) {
+      Outcome out;
       std::string decision;
       CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.dedupe", [&]() -> Status {
-        std::string key = dedupe;
+        std::string key = p.dedupe;
         soci::indicator ind = soci::i_null;
         s << "SELECT id, decision, audit_seq FROM outbox WHERE dedupe_key = :k", soci::use(key),
             soci::into(existing_id), soci::into(decision, ind), soci::into(out.audit_seq);
@@ -205,113 +332,199 @@ Result<Outcome> SendGate::submit(const SendRequest& request) const {
         out.outbox_id = existing_id;
         out.decision.outcome =
             decision == "ALLOW" ? Decision::Outcome::kAllow : Decision::Outcome::kDeny;
-        out.decision.purpose_class = classifyPurpose(t.purpose, t.category);
+        out.decision.purpose_class = classifyPurpose(p.tmpl->purpose, p.tmpl->category);
         return out;
       }
     }
-    CARTRELAY_RETURN_IF_ERROR(readFacts(s, ledger_, request.shop_id, intent, now, facts));
-    out.decision = decide(intent, facts, options_.policy, now);
-    const Decision& d = out.decision;
-
-    detail::NullableText reason(d.reason ? std::string(toString(*d.reason)) : std::string());
-    detail::NullableInt retry_at(d.outcome == Decision::Outcome::kDefer
-                                     ? std::optional<std::int64_t>(d.retry_at)
-                                     : std::nullopt);
-    detail::NullableInt consent_event(
-        d.consent_event_id != 0 ? std::optional<std::int64_t>(d.consent_event_id) : std::nullopt);
-    std::string decision(decisionName(d.outcome));
-    std::string state(stateFor(d.outcome));
-    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.write", [&]() -> Status {
-      if (existing_id != 0) {
-        s << "UPDATE outbox SET decision = :d, reason = :r, retry_at_ms = :t,"
-             " consent_event_id = :c, state = :st, updated_at_ms = :now WHERE id = :id",
-            soci::use(decision), soci::use(reason.value, reason.ind),
-            soci::use(retry_at.value, retry_at.ind),
-            soci::use(consent_event.value, consent_event.ind), soci::use(state), soci::use(now),
-            soci::use(existing_id);
-        out.outbox_id = existing_id;
-        return Status::ok();
-      }
-      std::int64_t shop_id = request.shop_id;
-      std::string purpose(toString(t.purpose));
-      std::string purpose_class(toString(d.purpose_class));
-      detail::NullableInt cart(request.cart_id);
-      detail::NullableInt order(request.order_id);
-      detail::NullableText dedupe_key(dedupe);
-      s << "INSERT INTO outbox (shop_id, subject_ref, journey, step, template, purpose,"
-           " purpose_class, cart_id, order_id, decision, reason, retry_at_ms, consent_event_id,"
-           " audit_seq, state, dedupe_key, created_at_ms, updated_at_ms) VALUES (:shop, :s, :j,"
-           " :st, :t, :p, :pc, :c, :o, :d, :r, :ra, :ce, 0, :state, :k, :now, :now2)",
-          soci::use(shop_id), soci::use(intent.subject_ref), soci::use(request.journey),
-          soci::use(request.step), soci::use(request.template_name), soci::use(purpose),
-          soci::use(purpose_class), soci::use(cart.value, cart.ind),
-          soci::use(order.value, order.ind), soci::use(decision),
-          soci::use(reason.value, reason.ind), soci::use(retry_at.value, retry_at.ind),
-          soci::use(consent_event.value, consent_event.ind), soci::use(state),
-          soci::use(dedupe_key.value, dedupe_key.ind), soci::use(now), soci::use(now);
-      long long id = 0;
-      if (!s.get_last_insert_id("outbox", id)) return Status::internal("outbox: no insert id");
-      out.outbox_id = id;
-      return Status::ok();
-    }));
-
-    if (d.outcome == Decision::Outcome::kAllow) {
-      // Only an allowed message keeps what is needed to send it.
-      CARTRELAY_ASSIGN_OR_RETURN(detail::NewKey key, detail::newRowKey(keys_.cipher()));
-      CARTRELAY_ASSIGN_OR_RETURN(
-          std::string recipient,
-          detail::sealCell(key.key, phone.value, "outbox.recipient", out.outbox_id));
-      CARTRELAY_ASSIGN_OR_RETURN(
-          std::string params,
-          detail::sealCell(key.key, request.params.dump(), "outbox.params", out.outbox_id));
-      CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.seal", [&]() -> Status {
-        s << "UPDATE outbox SET data_key = :k, recipient_enc = :r, params_enc = :p WHERE id = :id",
-            soci::use(key.wrapped), soci::use(recipient), soci::use(params),
-            soci::use(out.outbox_id);
-        return Status::ok();
-      }));
-    }
-
-    AuditEvent audited{"gate.decision", request.journey.empty() ? "cli" : "daemon",
-                       intent.subject_ref,
-                       auditPayload(out.outbox_id, request.shop_id, request, t, d,
-                                    options_.policy_version, existing_id != 0)};
-    CARTRELAY_ASSIGN_OR_RETURN(AuditRecord record, audit_.append(s, audited));
-    out.audit_seq = record.seq;
-    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.link", [&]() -> Status {
-      s << "UPDATE outbox SET audit_seq = :q WHERE id = :id", soci::use(record.seq),
-          soci::use(out.outbox_id);
-      return Status::ok();
-    }));
-    return out;
+    return decideAndRecord(s, p, facts, existing_id);
   });
 
   if (!recorded.isOk()) {
     // Rule 40: without its audit record a decision does not exist, so
     // nothing may leave.
     core::log::error("gate.audit_unavailable")
-        .kv("subject", intent.subject_ref)
+        .kv("subject", p.intent.subject_ref)
         .status(recorded.status());
     Outcome out;
-    out.decision =
-        Decision::deny(Reason::kAuditUnavailable, classifyPurpose(t.purpose, t.category));
+    out.decision = Decision::deny(Reason::kAuditUnavailable,
+                                  classifyPurpose(p.tmpl->purpose, p.tmpl->category));
     return out;
   }
-  Outcome out = std::move(recorded).value();
-  if (out.decision.outcome == Decision::Outcome::kAllow && !out.duplicate) {
-    core::ports::ClearedMessage::Content content;
-    content.outbox_id = out.outbox_id;
-    content.shop_id = request.shop_id;
-    content.to = phone.value;
-    content.subject_ref = intent.subject_ref;
-    content.template_name = request.template_name;
-    content.meta_template = t.meta_name;
-    content.language = t.language;
-    content.category = std::string(toString(t.category));
-    content.params = request.params;
-    content.journey = request.journey;
-    content.step = request.step;
-    out.cleared.emplace(core::ports::GateKey{}, std::move(content));
+  return recorded;
+}
+
+namespace {
+
+// An outbox row as claim() reads it, content decrypted.
+struct StoredMessage {
+  std::int64_t id = 0;
+  std::int64_t shop_id = 0;
+  std::string subject_ref;
+  std::string journey;
+  std::string step;
+  std::string template_name;
+  detail::NullableInt cart_id;
+  detail::NullableInt order_id;
+  std::string state;
+  int attempts = 0;
+  std::int64_t created_at_ms = 0;
+  std::string phone;
+  nlohmann::json params;
+};
+
+// kNotFound when the row is gone; kPermanent when it holds no sealed
+// content any more (retention cleared it while the message waited).
+Result<StoredMessage> loadStored(soci::session& s, const core::KeyRing& keys, std::int64_t id) {
+  StoredMessage m;
+  detail::NullableText data_key;
+  detail::NullableText recipient;
+  detail::NullableText params;
+  CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.claim_load", [&]() -> Status {
+    std::int64_t key = id;
+    s << "SELECT id, shop_id, subject_ref, journey, step, template, cart_id, order_id, state,"
+         " attempts, created_at_ms, data_key, recipient_enc, params_enc FROM outbox"
+         " WHERE id = :id",
+        soci::use(key), soci::into(m.id), soci::into(m.shop_id), soci::into(m.subject_ref),
+        soci::into(m.journey), soci::into(m.step), soci::into(m.template_name),
+        soci::into(m.cart_id.value, m.cart_id.ind), soci::into(m.order_id.value, m.order_id.ind),
+        soci::into(m.state), soci::into(m.attempts), soci::into(m.created_at_ms),
+        soci::into(data_key.value, data_key.ind), soci::into(recipient.value, recipient.ind),
+        soci::into(params.value, params.ind);
+    return s.got_data() ? Status::ok() : Status::notFound("outbox: no message");
+  }));
+  if (data_key.get().empty() || recipient.get().empty()) {
+    return Status::permanent("outbox " + std::to_string(id) + ": no content");
+  }
+  CARTRELAY_ASSIGN_OR_RETURN(auto row_key, detail::unwrapRowKey(keys.cipher(), data_key.get()));
+  CARTRELAY_ASSIGN_OR_RETURN(m.phone,
+                             detail::openCell(row_key, recipient.get(), "outbox.recipient", id));
+  CARTRELAY_ASSIGN_OR_RETURN(std::string text,
+                             detail::openCell(row_key, params.get(), "outbox.params", id));
+  m.params = nlohmann::json::parse(text.empty() ? "{}" : text, nullptr, false);
+  if (!m.params.is_object()) m.params = nlohmann::json::object();
+  return m;
+}
+
+// Moves a claimable row to `sending`; false when another worker was first.
+Result<bool> markSending(soci::session& s, std::int64_t id, core::EpochMillis now) {
+  return detail::guarded("outbox.claim", [&]() -> Result<bool> {
+    std::int64_t key = id;
+    std::int64_t at = now;
+    soci::statement st = (s.prepare << "UPDATE outbox SET state = 'sending', attempts = attempts"
+                                       " + 1, updated_at_ms = :now WHERE id = :id AND state ="
+                                       " 'queued'",
+                          soci::use(at), soci::use(key));
+    st.execute(true);
+    return st.get_affected_rows() == 1;
+  });
+}
+
+// A template the configuration no longer has: decided again, it is denied
+// as not approved (rule 38) instead of being sent under an unknown name.
+const GateTemplate kRemovedTemplate{"", "", TemplateCategory::kMarketing, Purpose::kCampaign,
+                                    false};
+
+}  // namespace
+
+Status SendGate::failWithoutContent(std::int64_t id) const {
+  const core::EpochMillis now = clock_.nowMillis();
+  return db_.withTransaction([&](soci::session& s) -> Status {
+    std::string subject_ref;
+    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.content_gone", [&]() -> Status {
+      std::int64_t key = id;
+      std::int64_t at = now;
+      s << "SELECT subject_ref FROM outbox WHERE id = :id", soci::use(key), soci::into(subject_ref);
+      s << "UPDATE outbox SET state = 'failed', error_reason = 'content_gone', updated_at_ms ="
+           " :now WHERE id = :id AND state IN ('queued', 'deferred')",
+          soci::use(at), soci::use(key);
+      return Status::ok();
+    }));
+    AuditEvent event{
+        "message.failed", "daemon", subject_ref, {{"outbox_id", id}, {"reason", "content_gone"}}};
+    return audit_.append(s, event).status();
+  });
+}
+
+Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbox_ids) const {
+  Claimed out;
+  for (std::int64_t id : outbox_ids) {
+    auto stored = db_.querySession(
+        [&](soci::session& s) -> Result<StoredMessage> { return loadStored(s, keys_, id); });
+    if (!stored.isOk() && stored.status().code() == Status::Code::kPermanent) {
+      // Nothing left to send: the message fails instead of coming back due
+      // for ever.
+      CARTRELAY_RETURN_IF_ERROR(failWithoutContent(id));
+      ++out.suppressed;
+      continue;
+    }
+    if (!stored.isOk()) {
+      if (stored.status().code() != Status::Code::kNotFound) return stored.status();
+      ++out.skipped;
+      continue;
+    }
+    const StoredMessage& m = *stored;
+    auto shop = options_.shops.find(m.shop_id);
+    if ((m.state != "queued" && m.state != "deferred") || shop == options_.shops.end()) {
+      ++out.skipped;
+      continue;
+    }
+    Pending p;
+    p.request.shop_id = m.shop_id;
+    p.request.phone = m.phone;
+    p.request.template_name = m.template_name;
+    p.request.params = m.params;
+    p.request.journey = m.journey;
+    p.request.step = m.step;
+    p.request.cart_id = m.cart_id.get();
+    p.request.order_id = m.order_id.get();
+    p.shop = &shop->second;
+    auto tmpl = options_.templates.find(m.template_name);
+    p.tmpl = tmpl == options_.templates.end() ? &kRemovedTemplate : &tmpl->second;
+    p.phone = core::normalisePhone(m.phone, shop->second.country);
+    p.intent.subject_ref = m.subject_ref;
+    p.intent.message_template = {m.template_name, p.tmpl->category, p.tmpl->approved};
+    p.intent.purpose = p.tmpl->purpose;
+    p.intent.journey = m.journey;
+    p.intent.step = m.step;
+    p.intent.cart_id = p.request.cart_id;
+    p.intent.order_id = p.request.order_id;
+
+    const core::EpochMillis now = clock_.nowMillis();
+    const bool fresh =
+        m.state == "queued" && m.attempts == 0 && now - m.created_at_ms < kFreshDecisionMs;
+    std::optional<GateFacts> facts;
+    if (!fresh) facts = outsideFacts(p);
+    auto claimed = db_.queryTransaction([&](soci::session& s) -> Result<std::optional<Outcome>> {
+      if (facts) {
+        std::string state;
+        CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.claim_state", [&]() -> Status {
+          std::int64_t key = id;
+          s << "SELECT state FROM outbox WHERE id = :id", soci::use(key), soci::into(state);
+          return Status::ok();
+        }));
+        if (state != m.state) return std::optional<Outcome>();
+        CARTRELAY_ASSIGN_OR_RETURN(Outcome decided, decideAndRecord(s, p, *facts, id));
+        if (decided.decision.outcome != Decision::Outcome::kAllow) {
+          return std::optional<Outcome>(std::move(decided));
+        }
+      }
+      CARTRELAY_ASSIGN_OR_RETURN(bool taken, markSending(s, id, now));
+      if (!taken) return std::optional<Outcome>();
+      Outcome allowed;
+      allowed.outbox_id = id;
+      allowed.decision.outcome = Decision::Outcome::kAllow;
+      return std::optional<Outcome>(allowed);
+    });
+    if (!claimed.isOk()) return claimed.status();
+    if (!*claimed) {
+      ++out.skipped;
+    } else if ((*claimed)->decision.outcome == Decision::Outcome::kAllow) {
+      out.messages.push_back(clear(p, id));
+    } else if ((*claimed)->decision.outcome == Decision::Outcome::kDefer) {
+      ++out.deferred;
+    } else {
+      ++out.suppressed;
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -17,6 +18,10 @@
 #include "core/util/key_ring.h"
 #include "core/util/result.h"
 #include "core/util/time_zone.h"
+
+namespace soci {
+class session;
+}  // namespace soci
 
 namespace cartrelay::core::store {
 class Database;
@@ -58,8 +63,10 @@ struct GateShop {
 // pure decide(), and writes in that same transaction the outbox row (state
 // queued, deferred or suppressed) and a `gate.decision` audit record that
 // holds the decision, its reason, the consent event relied on, the template
-// and the policy version, but no personal data. Only for an ALLOW does it
-// hand out a ClearedMessage, the one thing a channel will send.
+// and the policy version, but no personal data. An allowed message waits
+// in the outbox (queued) until a sender claim()s it: only claim() hands out
+// a ClearedMessage, the one thing a channel will send, and only after the
+// row is durably `sending`, so a crash can never cause a second send.
 //
 // If that transaction fails for any reason (the audit chain or the store is
 // unavailable), nothing was recorded and nothing may be sent: the outcome is
@@ -67,8 +74,7 @@ struct GateShop {
 // again later.
 //
 // A journey message is sent at most once per (journey, step, subject): a
-// second submit returns the first row's decision with `duplicate` set and
-// no ClearedMessage.
+// second submit returns the first row's decision with `duplicate` set.
 //
 // Ownership: every reference must outlive the gate. Thread-safety: submit()
 // may be called concurrently (each call uses its own session).
@@ -92,7 +98,6 @@ class SendGate {
     std::int64_t outbox_id = 0;  // 0 when nothing was recorded (AUDIT_UNAVAILABLE)
     std::int64_t audit_seq = 0;
     bool duplicate = false;
-    std::optional<core::ports::ClearedMessage> cleared;  // only for a fresh ALLOW
   };
 
   // Loads the time zones the options name. kInvalidArgument for a zone
@@ -108,7 +113,41 @@ class SendGate {
   // message names which, never the phone); otherwise an Outcome.
   core::Result<Outcome> submit(const SendRequest& request) const;
 
+  struct Claimed {
+    std::vector<core::ports::ClearedMessage> messages;  // now `sending`
+    int deferred = 0;    // decided again: not yet (quiet hours, caps, İYS)
+    int suppressed = 0;  // decided again: never (withdrawn, erased, bought, ...)
+    int skipped = 0;     // no longer due (another worker took it, or gone)
+  };
+  // Takes due messages for sending (the ids come from OutboxDelivery::due,
+  // or deferred rows whose time came). Each row still queued or deferred is
+  // moved to `sending` durably, before any request leaves, and comes back
+  // as a ClearedMessage rebuilt from its sealed content.
+  //
+  // A decision is only as good as the facts it was made on: a row decided
+  // more than kFreshDecisionMs ago, or being retried, is decided again in
+  // place first (a withdrawal, an erasure, a purchase, quiet hours, a failed
+  // audit verification since then win) and only an ALLOW is claimed; each
+  // new decision is audited like the first. One transaction per row.
+  core::Result<Claimed> claim(const std::vector<std::int64_t>& outbox_ids) const;
+
+  // How long a decision may be acted on without being made again.
+  static constexpr std::int64_t kFreshDecisionMs = 60'000;
+
  private:
+  struct Pending;
+  // In the caller's transaction: reads the facts, decides, writes the
+  // outbox row (a new one, or `existing_id` decided again), seals what a
+  // later send needs (recipient, params) for ALLOW and DEFER, and appends
+  // the gate.decision audit record.
+  core::Result<Outcome> decideAndRecord(soci::session& s, const Pending& pending, GateFacts facts,
+                                        std::int64_t existing_id) const;
+  // The facts that need no store: phone, zone, audit integrity, İYS.
+  GateFacts outsideFacts(const Pending& pending) const;
+  core::ports::ClearedMessage clear(const Pending& pending, std::int64_t outbox_id) const;
+  // A due row whose content retention already cleared: failed, audited.
+  core::Status failWithoutContent(std::int64_t outbox_id) const;
+
   SendGate(core::store::Database& db, const core::KeyRing& keys, const core::Clock& clock,
            const AuditLog& audit, const ConsentLedger& ledger, Options options)
       : db_(db),

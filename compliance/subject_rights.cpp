@@ -268,6 +268,14 @@ Result<SubjectRights::Erasure> SubjectRights::erase(const SubjectQuery& query,
                                         " params_enc = NULL WHERE subject_ref = :s",
                                         std::string(ref)));
       out.outbox_rows += messages;
+      // Messages still waiting to go can no longer be sent (their content
+      // is gone) and must not be (rule 46).
+      CARTRELAY_RETURN_IF_ERROR(
+          change(s, "outbox.erase_pending",
+                 "UPDATE outbox SET state = 'suppressed', reason = 'ERASED'"
+                 " WHERE subject_ref = :s AND state IN ('queued', 'deferred')",
+                 std::string(ref))
+              .status());
       CARTRELAY_RETURN_IF_ERROR(detail::guarded("subject_suppressions.put", [&]() -> Status {
         std::string subject_ref = ref;
         std::int64_t now = clock_.nowMillis();

@@ -386,6 +386,65 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
   applied_at_ms ${BIGINT} NOT NULL
 )${TABLE_OPTIONS})sql";
 
+// Migration 8: WhatsApp delivery (connectors/whatsapp, compliance/outbox_delivery.h).
+
+// Statuses Meta reported for a wamid no outbox row holds yet: the webhook
+// can beat the send's own response (whatsapp-cloud-api.md "What senders get
+// wrong" 2). Applied and deleted when the send's wamid is stored. No
+// personal data: the wamid is Meta's opaque id.
+constexpr std::string_view kDeliveryStatusBuffer = R"sql(
+CREATE TABLE IF NOT EXISTS delivery_status_buffer (
+  wamid ${KEY} NOT NULL,
+  status ${SHORT} NOT NULL,
+  status_at_ms ${BIGINT} NOT NULL,
+  error_code INTEGER NULL,
+  pricing_category ${SHORT} NULL,
+  pricing_type ${SHORT} NULL,
+  received_at_ms ${BIGINT} NOT NULL,
+  CONSTRAINT pk_delivery_status_buffer PRIMARY KEY (wamid, status)
+)${TABLE_OPTIONS})sql";
+
+// What WhatsApp users said to the shop, per subject (keyed phone hash): the
+// 24-hour customer service window and the engagement segments use.
+constexpr std::string_view kWhatsAppContacts = R"sql(
+CREATE TABLE IF NOT EXISTS whatsapp_contacts (
+  subject_ref ${HASH} NOT NULL PRIMARY KEY,
+  last_inbound_at_ms ${BIGINT} NOT NULL,
+  inbound_count ${BIGINT} NOT NULL,
+  updated_at_ms ${BIGINT} NOT NULL
+)${TABLE_OPTIONS})sql";
+
+// Per-message tracked links (GET /r/{token}). token_hash is the SHA-256 of
+// the token, so reading the database does not let anyone click for a
+// customer; the target is sealed under the outbox row's data key, so
+// erasing the message's content makes the link a 404.
+constexpr std::string_view kTrackedLinks = R"sql(
+CREATE TABLE IF NOT EXISTS tracked_links (
+  token_hash ${HASH} NOT NULL PRIMARY KEY,
+  outbox_id ${BIGINT} NOT NULL,
+  target_enc ${TEXT} NULL,
+  created_at_ms ${BIGINT} NOT NULL,
+  expires_at_ms ${BIGINT} NOT NULL,
+  clicks ${BIGINT} NOT NULL,
+  first_click_at_ms ${BIGINT} NULL,
+  last_click_at_ms ${BIGINT} NULL
+)${TABLE_OPTIONS})sql";
+
+// Meta's view of each template (name + language): status, category and
+// quality, from the management API and the template webhooks.
+constexpr std::string_view kWhatsAppTemplates = R"sql(
+CREATE TABLE IF NOT EXISTS whatsapp_templates (
+  name ${KEY} NOT NULL,
+  language ${SHORT} NOT NULL,
+  template_id ${KEY} NULL,
+  status ${SHORT} NOT NULL,
+  category ${SHORT} NULL,
+  quality ${SHORT} NULL,
+  reason ${KEY} NULL,
+  updated_at_ms ${BIGINT} NOT NULL,
+  CONSTRAINT pk_whatsapp_templates PRIMARY KEY (name, language)
+)${TABLE_OPTIONS})sql";
+
 const std::vector<Migration>& allMigrations() {
   static const std::vector<Migration> kMigrations = {
       {1,
@@ -457,6 +516,28 @@ const std::vector<Migration>& allMigrations() {
            sql(kSuppressions),
        }},
       {7, "iys_status", {sql(kIysStatus)}},
+      {8,
+       "whatsapp_delivery",
+       {
+           // The delivery side of an outbox row: Meta's id, how often it
+           // was tried, the last error, when each status arrived and what
+           // Meta charged for it.
+           column("outbox", "wamid", "${KEY} NULL"),
+           column("outbox", "attempts", "INTEGER NOT NULL DEFAULT 0"),
+           column("outbox", "error_code", "INTEGER NULL"),
+           column("outbox", "error_reason", "${KEY} NULL"),
+           column("outbox", "sent_at_ms", "${BIGINT} NULL"),
+           column("outbox", "delivered_at_ms", "${BIGINT} NULL"),
+           column("outbox", "read_at_ms", "${BIGINT} NULL"),
+           column("outbox", "pricing_category", "${SHORT} NULL"),
+           column("outbox", "pricing_type", "${SHORT} NULL"),
+           index("ix_outbox_wamid", "outbox", "wamid"),
+           sql(kDeliveryStatusBuffer),
+           sql(kWhatsAppContacts),
+           sql(kTrackedLinks),
+           index("ix_tracked_links_outbox", "tracked_links", "outbox_id"),
+           sql(kWhatsAppTemplates),
+       }},
   };
   return kMigrations;
 }
