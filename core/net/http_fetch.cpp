@@ -76,13 +76,26 @@ class AttachGuard {
   CancelToken* token_;
 };
 
-Status failure(const std::string& host, const std::string& what, const CancelToken* cancel) {
+// The marker requestNeverSent() looks for: the failure happened before a
+// byte of the request was handed to the socket.
+constexpr std::string_view kNotSent = ": not sent: ";
+
+// `sent` says whether the request may have reached the server (see
+// requestNeverSent).
+Status failure(const std::string& host, const std::string& what, const CancelToken* cancel,
+               bool sent = true) {
+  const std::string separator = sent ? ": " : std::string(kNotSent);
   if (cancel != nullptr && cancel->cancelled())
-    return Status::unavailable("http " + host + ": cancelled");
-  return Status::unavailable("http " + host + ": " + what);
+    return Status::unavailable("http " + host + separator + "cancelled");
+  return Status::unavailable("http " + host + separator + what);
 }
 
 }  // namespace
+
+bool requestNeverSent(const Status& status) {
+  return status.code() == Status::Code::kUnavailable &&
+         status.message().find(kNotSent) != std::string::npos;
+}
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
@@ -143,7 +156,7 @@ Result<HttpResponse> fetch(const HttpRequest& request, const FetchLimits& limits
   if (!https && !isLoopbackHost(host))
     return Status::invalidArgument("http " + host +
                                    ": plain http:// is allowed only for loopback hosts; use https");
-  if (cancel != nullptr && cancel->cancelled()) return failure(host, "cancelled", cancel);
+  if (cancel != nullptr && cancel->cancelled()) return failure(host, "cancelled", cancel, false);
 
   const auto deadline = SteadyClock::now() + std::chrono::milliseconds(limits.total_timeout_ms);
   // What is left of the total budget, at least 1 ms so a socket timeout of 0
@@ -154,6 +167,9 @@ Result<HttpResponse> fetch(const HttpRequest& request, const FetchLimits& limits
     return Poco::Timespan(std::max<std::int64_t>(left.count(), 1000));
   };
   auto expired = [&] { return SteadyClock::now() >= deadline; };
+  // Until sendRequest() returns, nothing of the request can have reached
+  // the server (it connects and handshakes first).
+  bool sent = false;
 
   try {
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
@@ -178,6 +194,7 @@ Result<HttpResponse> fetch(const HttpRequest& request, const FetchLimits& limits
     if (send_body) poco_request.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
 
     std::ostream& out = session->sendRequest(poco_request);  // connects (and handshakes)
+    sent = true;
     if (cancel != nullptr && !cancel->attach(session->socket().impl()->sockfd()))
       return failure(host, "cancelled", cancel);
     if (send_body)
@@ -215,23 +232,23 @@ Result<HttpResponse> fetch(const HttpRequest& request, const FetchLimits& limits
     }
     return response;
   } catch (const Poco::TimeoutException&) {
-    return failure(host, "timed out", cancel);
+    return failure(host, "timed out", cancel, sent);
   } catch (const Poco::Net::ConnectionRefusedException&) {
-    return failure(host, "connection refused", cancel);
+    return failure(host, "connection refused", cancel, sent);
   } catch (const Poco::Net::HostNotFoundException&) {
-    return failure(host, "cannot resolve host", cancel);
+    return failure(host, "cannot resolve host", cancel, sent);
   } catch (const Poco::Net::NoAddressFoundException&) {
-    return failure(host, "cannot resolve host", cancel);
+    return failure(host, "cannot resolve host", cancel, sent);
   } catch (const Poco::Net::SSLException& e) {
-    return failure(host, "TLS: " + e.displayText(), cancel);
+    return failure(host, "TLS: " + e.displayText(), cancel, sent);
   } catch (const Poco::Net::NoMessageException&) {
-    return failure(host, "connection closed without a response", cancel);
+    return failure(host, "connection closed without a response", cancel, sent);
   } catch (const Poco::Net::MessageException&) {
-    return failure(host, "malformed HTTP response", cancel);
+    return failure(host, "malformed HTTP response", cancel, sent);
   } catch (const Poco::Exception& e) {
-    return failure(host, e.displayText(), cancel);
+    return failure(host, e.displayText(), cancel, sent);
   } catch (const std::exception& e) {
-    return failure(host, e.what(), cancel);
+    return failure(host, e.what(), cancel, sent);
   }
 }
 

@@ -91,6 +91,13 @@ class CancelToken {
 Result<HttpResponse> fetch(const HttpRequest& request, const FetchLimits& limits,
                            CancelToken* cancel = nullptr);
 
+// True when `status` is a fetch() failure that happened before any byte of
+// the request left (DNS, refused connection, connect timeout, TLS
+// handshake): the server cannot have acted on it, so it is safe to send
+// again. False for every other failure, including timeouts after sending,
+// where the server may have acted on a request whose answer was lost.
+bool requestNeverSent(const Status& status);
+
 // True for "localhost", 127.0.0.0/8 and ::1 (with or without brackets).
 bool isLoopbackHost(std::string_view host);
 

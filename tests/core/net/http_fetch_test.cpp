@@ -123,6 +123,7 @@ TEST(HttpFetch, RefusedConnectionIsUnavailable) {
   auto response = fetch(get("http://127.0.0.1:" + std::to_string(closedPort()) + "/"), {});
   ASSERT_FALSE(response.isOk());
   EXPECT_EQ(response.status().code(), Status::Code::kUnavailable);
+  EXPECT_TRUE(requestNeverSent(response.status())) << "safe to send again";
 }
 
 TEST(HttpFetch, HttpsToAPlainServerFailsTheHandshake) {
@@ -134,6 +135,7 @@ TEST(HttpFetch, HttpsToAPlainServerFailsTheHandshake) {
                         limits(2000, 5000, 1 << 20));
   ASSERT_FALSE(response.isOk());
   EXPECT_EQ(response.status().code(), Status::Code::kUnavailable);
+  EXPECT_TRUE(requestNeverSent(response.status())) << response.status().message();
 }
 
 TEST(HttpFetch, AServerThatNeverAnswersTimesOut) {
@@ -144,6 +146,8 @@ TEST(HttpFetch, AServerThatNeverAnswersTimesOut) {
   EXPECT_EQ(response.status().code(), Status::Code::kUnavailable);
   EXPECT_NE(response.status().message().find("timed out"), std::string::npos)
       << response.status().message();
+  EXPECT_FALSE(requestNeverSent(response.status()))
+      << "the server got the request; its answer is what was lost";
   server.releaseHangs();
 }
 
@@ -153,6 +157,7 @@ TEST(HttpFetch, AClosedConnectionIsUnavailable) {
   auto response = fetch(get(server.baseUrl() + "/"), {});
   ASSERT_FALSE(response.isOk());
   EXPECT_EQ(response.status().code(), Status::Code::kUnavailable);
+  EXPECT_FALSE(requestNeverSent(response.status()));
 }
 
 TEST(HttpFetch, BodyOverTheCapIsTooLarge) {
