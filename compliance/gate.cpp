@@ -98,4 +98,16 @@ Decision decide(const MessageIntent& intent, const GateFacts& facts, const GateP
   return allowed;
 }
 
+std::string_view toString(Decision::Outcome outcome) {
+  switch (outcome) {
+    case Decision::Outcome::kAllow:
+      return "ALLOW";
+    case Decision::Outcome::kDefer:
+      return "DEFER";
+    case Decision::Outcome::kDeny:
+      return "DENY";
+  }
+  return "DENY";
+}
+
 }  // namespace cartrelay::compliance

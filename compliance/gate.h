@@ -113,6 +113,10 @@ struct Decision {
   }
 };
 
+// "ALLOW" | "DEFER" | "DENY": the outbox's decision column and the audit
+// record's spelling.
+std::string_view toString(Decision::Outcome outcome);
+
 // The decision. Rules are applied in a fixed order and the first DENY wins;
 // if none denies, the DEFERs are combined (retry at the latest of their
 // times, reason of that one); otherwise ALLOW. Pure and thread-safe.

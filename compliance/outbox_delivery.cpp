@@ -226,6 +226,26 @@ Result<std::vector<DueMessage>> OutboxDelivery::due(int limit) const {
   });
 }
 
+Result<std::vector<std::pair<std::string, core::EpochMillis>>> OutboxDelivery::recentRecipients(
+    core::EpochMillis since) const {
+  using Reached = std::vector<std::pair<std::string, core::EpochMillis>>;
+  return db_.querySession([&](soci::session& s) -> Result<Reached> {
+    return detail::guarded("outbox.recent_recipients", [&]() -> Result<Reached> {
+      Reached out;
+      std::string subject;
+      std::int64_t first = 0;
+      std::int64_t from = since;
+      soci::statement st =
+          (s.prepare << "SELECT subject_ref, MIN(sent_at_ms) FROM outbox WHERE sent_at_ms >= :t"
+                        " GROUP BY subject_ref",
+           soci::use(from), soci::into(subject), soci::into(first));
+      st.execute();
+      while (st.fetch()) out.emplace_back(subject, first);
+      return out;
+    });
+  });
+}
+
 Result<int> OutboxDelivery::recoverInterrupted() const {
   const core::EpochMillis now = clock_.nowMillis();
   return db_.queryTransaction([&](soci::session& s) -> Result<int> {

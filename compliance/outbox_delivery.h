@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "compliance/audit_log.h"
@@ -92,6 +93,12 @@ class OutboxDelivery {
   // (allowed) messages and deferred ones (to be decided again by
   // SendGate::claim).
   core::Result<std::vector<DueMessage>> due(int limit) const;
+
+  // (subject_ref, first send time) of every recipient a message was sent to
+  // since `since`: what the portfolio's moving 24-hour unique-recipient
+  // limit has already used, so a restart does not reset it.
+  core::Result<std::vector<std::pair<std::string, core::EpochMillis>>> recentRecipients(
+      core::EpochMillis since) const;
 
   // At start-up: rows left in `sending` by a process that died mid-send
   // become `unknown` and are never sent again automatically (the request may

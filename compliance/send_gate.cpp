@@ -23,18 +23,6 @@ constexpr std::int64_t kWeekMs = 7LL * 24 * 60 * 60 * 1000;
 // a customer profile, which the shop's zone approximates).
 constexpr std::string_view kTurkiyeZone = "Europe/Istanbul";
 
-std::string_view decisionName(Decision::Outcome outcome) {
-  switch (outcome) {
-    case Decision::Outcome::kAllow:
-      return "ALLOW";
-    case Decision::Outcome::kDefer:
-      return "DEFER";
-    case Decision::Outcome::kDeny:
-      return "DENY";
-  }
-  return "DENY";
-}
-
 // The outbox state a decision starts in.
 std::string_view stateFor(Decision::Outcome outcome) {
   switch (outcome) {
@@ -108,7 +96,7 @@ nlohmann::json auditPayload(std::int64_t outbox_id, std::int64_t shop_id,
                             const std::string& policy_version, bool reevaluated) {
   nlohmann::json payload = {{"outbox_id", outbox_id},
                             {"shop_id", shop_id},
-                            {"decision", decisionName(d.outcome)},
+                            {"decision", toString(d.outcome)},
                             {"purpose", toString(tmpl.purpose)},
                             {"purpose_class", toString(d.purpose_class)},
                             {"template", request.template_name},
@@ -170,7 +158,7 @@ GateFacts SendGate::outsideFacts(const Pending& p) const {
   // Outside any transaction: İYS is a network call and must not hold the
   // store's write lock.
   if (options_.policy.iys_enabled && options_.iys && p.phone.valid) {
-    std::tie(facts.iys_status, facts.iys_fresh) = options_.iys(p.phone.value);
+    std::tie(facts.iys_status, facts.iys_fresh) = options_.iys(p.request.shop_id, p.phone.value);
   }
   return facts;
 }
@@ -192,7 +180,7 @@ Result<Outcome> SendGate::decideAndRecord(soci::session& s, const Pending& p, Ga
                                    : std::nullopt);
   detail::NullableInt consent_event(
       d.consent_event_id != 0 ? std::optional<std::int64_t>(d.consent_event_id) : std::nullopt);
-  std::string decision(decisionName(d.outcome));
+  std::string decision(toString(d.outcome));
   std::string state(stateFor(d.outcome));
   CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.write", [&]() -> Status {
     if (existing_id != 0) {
@@ -267,7 +255,8 @@ Result<Outcome> SendGate::decideAndRecord(soci::session& s, const Pending& p, Ga
   return out;
 }
 
-core::ports::ClearedMessage SendGate::clear(const Pending& p, std::int64_t outbox_id) const {
+core::ports::ClearedMessage SendGate::clear(const Pending& p, std::int64_t outbox_id,
+                                            int attempt) const {
   core::ports::ClearedMessage::Content content;
   content.outbox_id = outbox_id;
   content.shop_id = p.request.shop_id;
@@ -280,6 +269,7 @@ core::ports::ClearedMessage SendGate::clear(const Pending& p, std::int64_t outbo
   content.params = p.request.params;
   content.journey = p.request.journey;
   content.step = p.request.step;
+  content.attempt = attempt;
   return core::ports::ClearedMessage(core::ports::GateKey{}, std::move(content));
 }
 
@@ -519,7 +509,7 @@ Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbo
     if (!*claimed) {
       ++out.skipped;
     } else if ((*claimed)->decision.outcome == Decision::Outcome::kAllow) {
-      out.messages.push_back(clear(p, id));
+      out.messages.push_back(clear(p, id, m.attempts + 1));
     } else if ((*claimed)->decision.outcome == Decision::Outcome::kDefer) {
       ++out.deferred;
     } else {

@@ -87,10 +87,13 @@ class SendGate {
     std::string policy_version;  // SHA-256 of the configuration (rule 41)
     // AuditService::integrity() == kIntact; unset means intact (tests).
     std::function<bool()> audit_intact;
-    // The recipient's İYS status and whether it is fresh (rule 9); unset
+    // The recipient's İYS status for the shop's brand and whether it is
+    // fresh (rule 9); unset
     // means unknown and stale, which defers every TR commercial send while
     // compliance.iys = api.
-    std::function<std::pair<GateFacts::IysStatus, bool>(const std::string& e164)> iys;
+    std::function<std::pair<GateFacts::IysStatus, bool>(std::int64_t shop_id,
+                                                        const std::string& e164)>
+        iys;
   };
 
   struct Outcome {
@@ -144,7 +147,8 @@ class SendGate {
                                         std::int64_t existing_id) const;
   // The facts that need no store: phone, zone, audit integrity, İYS.
   GateFacts outsideFacts(const Pending& pending) const;
-  core::ports::ClearedMessage clear(const Pending& pending, std::int64_t outbox_id) const;
+  core::ports::ClearedMessage clear(const Pending& pending, std::int64_t outbox_id,
+                                    int attempt) const;
   // A due row whose content retention already cleared: failed, audited.
   core::Status failWithoutContent(std::int64_t outbox_id) const;
 

@@ -2,11 +2,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
-
-#include "core/util/result.h"
 
 namespace cartrelay::compliance {
 class SendGate;
@@ -46,6 +45,7 @@ class ClearedMessage {
     nlohmann::json params = nlohmann::json::object();
     std::string journey;  // "" for a manual send
     std::string step;
+    int attempt = 1;  // 1 for the first try, 2 for the first retry, ...
   };
 
   ClearedMessage(GateKey, Content content) : content_(std::move(content)) {}
@@ -56,19 +56,38 @@ class ClearedMessage {
   Content content_;
 };
 
-// What a channel learnt from handing a message over.
-struct SendReceipt {
+// What became of one hand-over, in the terms the outbox acts on. The
+// channel owns the provider's error taxonomy; the outbox owns the states.
+struct SendResult {
+  enum class Outcome {
+    kAccepted,  // the provider took it: provider_message_id is set
+    kRetry,     // not sent; may be tried again after retry_after_ms
+    kFailed,    // not sent and never will be (permanent for this message)
+    kOptedOut,  // refused because the recipient stopped marketing messages
+    kHalted,    // nothing can be sent on this channel until a human acts
+                // (token, account); this message was not sent
+    kUnknown,   // the request may have reached the provider, its answer was
+                // lost: never sent again automatically
+  };
+  Outcome outcome = Outcome::kUnknown;
   std::string provider_message_id;  // WhatsApp's wamid, or the sandbox's id
+  int error_code = 0;               // the provider's code; 0 if none
+  std::string reason;               // short snake_case, safe to log
+  std::int64_t retry_after_ms = 0;  // kRetry
+  bool recipient_only = false;      // kRetry: only this recipient must wait (pair rate)
+  bool slow_down = false;           // kRetry: the whole channel must wait (throughput)
+  bool simulated_delivery = false;  // kAccepted by a rehearsal channel: delivered at once
 };
 
-// A way out for cleared messages. Errors follow core/util/status.h: a
-// retryable failure is kUnavailable, a permanent one kPermanent; the
-// outbox decides what to do with them. Implementations state their own
+// A way out for cleared messages. send() never throws and reports every
+// failure in the SendResult. Implementations state their own
 // thread-safety.
 class MessageChannel {
  public:
   virtual ~MessageChannel() = default;
-  virtual Result<SendReceipt> send(const ClearedMessage& message) = 0;
+  virtual SendResult send(const ClearedMessage& message) = 0;
+  // "whatsapp" or "sandbox": for logs, metrics and the outbox list.
+  virtual std::string_view name() const = 0;
 };
 
 }  // namespace cartrelay::core::ports

@@ -52,7 +52,7 @@ class GateStoreTest : public testing::StoreTest {
     o.shops = {{shop_, {"acme", "TR", "Europe/Istanbul"}}};
     o.policy_version = "cfg-sha";
     o.audit_intact = [this] { return audit_intact_; };
-    o.iys = [this](const std::string&) { return iys_; };
+    o.iys = [this](std::int64_t, const std::string&) { return iys_; };
     auto gate = SendGate::create(db(), *keys_, clock_, audit_, *ledger_, o);
     EXPECT_TRUE(gate.isOk()) << gate.status().toString();
     return gate.isOk() ? std::move(gate).value() : nullptr;

@@ -19,7 +19,8 @@ static_assert(std::is_copy_constructible_v<ClearedMessage>,
               "a channel may retry a cleared message");
 
 struct AnyChannel : MessageChannel {
-  Result<SendReceipt> send(const ClearedMessage&) override { return SendReceipt{"x"}; }
+  SendResult send(const ClearedMessage&) override { return {}; }
+  std::string_view name() const override { return "any"; }
 };
 
 TEST(MessageChannel, TheOnlyWayInIsAClearedMessage) {
