@@ -36,4 +36,36 @@ compliance::IysOptions iysOptionsOf(const config::ComplianceConfig& c) {
   return o;
 }
 
+compliance::SendGate::Options sendGateOptionsOf(
+    const config::AppConfig& config,
+    const std::map<std::string, std::int64_t, std::less<>>& shop_ids) {
+  const config::ComplianceConfig& c = config.compliance;
+  compliance::SendGate::Options o;
+  o.policy.jurisdiction =
+      c.jurisdiction == "EU" ? compliance::Jurisdiction::kEU : compliance::Jurisdiction::kTR;
+  o.policy.transfer_basis = c.transfer_basis;
+  o.policy.sending_hours = {c.quiet_hours.start_minute, c.quiet_hours.end_minute};
+  o.policy.caps = {c.max_per_day, c.max_per_week};
+  o.policy.iys_enabled = c.iys == "api";
+  for (const config::TemplateConfig& t : config.templates) {
+    compliance::GateTemplate g;
+    g.meta_name = t.meta_name;
+    g.language = t.language;
+    // The loader has validated both; the fallbacks are the strict reading.
+    g.category = compliance::parseTemplateCategory(t.category)
+                     .value_or(compliance::TemplateCategory::kMarketing);
+    g.purpose = compliance::parsePurpose(t.purpose).value_or(compliance::Purpose::kCampaign);
+    o.templates.emplace(t.name, std::move(g));
+  }
+  for (const config::ShopConfig& shop : config.shops) {
+    auto id = shop_ids.find(shop.name);
+    if (id == shop_ids.end()) continue;
+    std::string zone = !shop.timezone.empty() ? shop.timezone : config.daemon.timezone;
+    if (zone.empty()) zone = "Europe/Istanbul";
+    o.shops[id->second] = {shop.name, shop.country, zone};
+  }
+  o.policy_version = config.source_sha256;
+  return o;
+}
+
 }  // namespace cartrelay::app

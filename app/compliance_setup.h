@@ -9,6 +9,7 @@
 #include "compliance/consent_observations.h"
 #include "compliance/iys_client.h"
 #include "compliance/retention.h"
+#include "compliance/send_gate.h"
 
 // The one place where the configuration becomes the compliance side's typed
 // settings, so the daemon and the CLI commands always agree.
@@ -22,5 +23,12 @@ std::map<std::int64_t, compliance::PlatformCapture> platformCapturesOf(
     const std::map<std::string, std::int64_t, std::less<>>& shop_ids);
 
 compliance::IysOptions iysOptionsOf(const config::ComplianceConfig& config);
+
+// The gate's policy, templates and shops (by store id). audit_intact and
+// iys are left unset: the daemon wires them to its running services; a
+// command that runs without them gets the gate's documented defaults.
+compliance::SendGate::Options sendGateOptionsOf(
+    const config::AppConfig& config,
+    const std::map<std::string, std::int64_t, std::less<>>& shop_ids);
 
 }  // namespace cartrelay::app

@@ -1,16 +1,21 @@
 #include "app/daemon.h"
 
 #include <csignal>
+#include <map>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "app/compliance_setup.h"
 #include "app/http/admin_handlers.h"
 #include "app/http/compliance_handlers.h"
+#include "app/http/message_handlers.h"
 #include "app/http/ops_handlers.h"
 #include "app/http/router.h"
 #include "app/http/server.h"
 #include "app/http/webhook_handlers.h"
 #include "app/inbox_routing.h"
+#include "app/message_sending.h"
 #include "app/shop_pollers.h"
 #include "app/signals.h"
 #include "app/store_health.h"
@@ -217,6 +222,44 @@ int runDaemon(const config::AppConfig& config) {
         });
   }
 
+  // Sending: the gate, the outbox and the channel of whatsapp.mode. A
+  // message left `sending` by a process that died becomes `unknown` first,
+  // so nothing is ever sent twice (DESIGN.md "Delivery semantics").
+  std::map<std::int64_t, const compliance::IysSyncService*> iys_by_shop;
+  for (const auto& [shop, sync] : iys_syncs) iys_by_shop[shop_ids->at(shop)] = sync.get();
+  MessageSending::Hooks sending_hooks;
+  sending_hooks.audit_intact = [&audit] {
+    return audit->integrity() == compliance::AuditService::Integrity::kIntact;
+  };
+  if (!iys_by_shop.empty()) {
+    sending_hooks.iys = [&iys_by_shop](std::int64_t shop_id, const std::string& e164) {
+      auto sync = iys_by_shop.find(shop_id);
+      if (sync == iys_by_shop.end()) {
+        return std::make_pair(compliance::GateFacts::IysStatus::kUnknown, false);
+      }
+      return sync->second->view(e164);
+    };
+  }
+  auto sending_created =
+      MessageSending::create(config, *database, *keys, clock, audit_log, consent_ledger, metrics,
+                             *shop_ids, std::move(sending_hooks));
+  if (!sending_created.isOk()) {
+    log::error("daemon.sending_failed").status(sending_created.status());
+    return 1;
+  }
+  std::unique_ptr<MessageSending> sending = std::move(sending_created).value();
+  auto interrupted = sending->delivery().recoverInterrupted();
+  if (!interrupted.isOk()) {
+    log::error("daemon.outbox_recovery_failed").status(interrupted.status());
+    return 1;
+  }
+  if (*interrupted > 0) {
+    log::warn("outbox.interrupted_sends")
+        .kv("messages", static_cast<std::int64_t>(*interrupted))
+        .kv("state", "unknown");
+  }
+  sending->dispatcher().start();
+
   // The periodic destruction job: at start, then daily (KVKK deletion
   // by-law Art. 11 allows at most six months).
   compliance::RetentionJob retention(*database, clock, audit_log,
@@ -236,9 +279,15 @@ int runDaemon(const config::AppConfig& config) {
       std::make_unique<StoreHealth>([&database] { return database->ping(); }, kStoreProbeInterval);
 
   http::Router router;
-  http::addOpsRoutes(router, http::OpsDeps{&metrics, [&store_health] {
+  http::addOpsRoutes(router, http::OpsDeps{&metrics, [&store_health, &sending] {
                                              core::Status s = store_health->current();
-                                             return s.isOk() ? s : s.withContext("store");
+                                             if (!s.isOk()) return s.withContext("store");
+                                             if (sending->dispatcher().halted()) {
+                                               return core::Status::unavailable(
+                                                   "whatsapp channel halted: " +
+                                                   sending->dispatcher().haltReason());
+                                             }
+                                             return s;
                                            }});
 
   http::WebhookDeps webhook_deps;
@@ -263,6 +312,8 @@ int runDaemon(const config::AppConfig& config) {
   }
   compliance_deps.anchor_file = config.compliance.audit_anchor_file;
   http::addComplianceRoutes(router, std::move(compliance_deps));
+  http::addMessageRoutes(router, http::MessageDeps{config.daemon.admin_token, database.get(),
+                                                   sending.get(), *shop_ids});
 
   http::HttpServerOptions http_options;
   http_options.listen = config.daemon.listen.host + ":" + std::to_string(config.daemon.listen.port);
@@ -290,6 +341,7 @@ int runDaemon(const config::AppConfig& config) {
   // prober and the store.
   server->stop();
   server.reset();
+  sending->dispatcher().stop();  // finishes the message in hand
   pollers->stop();
   pollers.reset();
   writer->stop();
@@ -300,6 +352,7 @@ int runDaemon(const config::AppConfig& config) {
   compliance_task.reset();
   iys_task.reset();
   retention_task.reset();
+  sending.reset();
   audit->stop();  // signs what is left unsigned
   audit.reset();
   database.reset();

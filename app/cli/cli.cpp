@@ -17,6 +17,7 @@
 #include "app/cli/inspect_commands.h"
 #include "app/cli/replay_command.h"
 #include "app/cli/retention_command.h"
+#include "app/cli/send_command.h"
 #include "app/cli/subject_commands.h"
 
 namespace cartrelay::app::cli {
@@ -325,6 +326,42 @@ const std::vector<Command>& commands() {
        [](const po::variables_map& vm) {
          return inboxRetryCommand(configOf(vm), optionOr(vm, "id"));
        }},
+      {"send", "one message through the gate, the outbox and the channel",
+       "--to PHONE --template NAME [--param K=V]... [--shop NAME] [--json]",
+       "Sends [template.NAME] to PHONE exactly as a journey would: the compliance gate\n"
+       "decides (consent, opt-outs, quiet hours, caps, ...), the decision is audited,\n"
+       "and an allowed message goes to the channel of whatsapp.mode (Meta's Cloud API,\n"
+       "or the sandbox log). Prints the decision, the outbox id and the message's state.\n"
+       "Exit 0 sent, queued for a retry or deferred; 1 denied or failed.",
+       [](po::options_description& d) {
+         d.add_options()("to", po::value<std::string>(), "recipient phone number")(
+             "template", po::value<std::string>(), "a [template.NAME] of the configuration")(
+             "param", po::value<std::vector<std::string>>()->composing(),
+             "template parameter NAME=VALUE (repeat for each)")(
+             "shop", po::value<std::string>(), "the shop it is sent for (default: the only one)")(
+             "json", po::bool_switch(), "print a JSON object");
+       },
+       nullptr,
+       [](const po::variables_map& vm) {
+         SendOptions o;
+         o.config_path = configOf(vm);
+         o.shop = optionOr(vm, "shop");
+         o.to = optionOr(vm, "to");
+         o.template_name = optionOr(vm, "template");
+         if (vm.count("param")) o.params = vm["param"].as<std::vector<std::string>>();
+         o.json = vm["json"].as<bool>();
+         return sendCommand(o);
+       }},
+      {"outbox list", "messages the gate decided on and what became of them",
+       "[--state S] [--shop NAME] [--after ID] [--limit N] [--json]",
+       "Shows id, shop, created time (UTC), journey, step, template, the gate's decision\n"
+       "and reason, state (queued, deferred, suppressed, sending, sent, delivered, read,\n"
+       "failed, unknown), attempts, error and Meta's message id; never the recipient.",
+       [](po::options_description& d) {
+         d.add_options()("state", po::value<std::string>(), "a delivery state");
+         addListOptions(d);
+       },
+       nullptr, [](const po::variables_map& vm) { return outboxListCommand(listOptionsOf(vm)); }},
       {"carts list", "carts and abandoned checkouts as last reported by the shops",
        "[--state S] [--shop NAME] [--after ID] [--limit N] [--json]", nullptr,
        [](po::options_description& d) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/cli/command_support.h"
+#include "app/cli/shop_session.h"
 #include "app/cli/table_output.h"
 #include "compliance/audit_log.h"
 #include "compliance/consent_csv.h"
@@ -24,52 +25,8 @@ using compliance::ConsentState;
 
 constexpr const char* kActor = "cli";
 
-// What every consent command starts from: the store, the one shop it works
-// on, and the ledger.
-struct ConsentSession {
-  std::unique_ptr<OperatorStore> store;
-  core::model::Shop shop;
-  std::string country;  // the shop's, for numbers without a country code
-  std::unique_ptr<compliance::AuditLog> audit;
-  std::unique_ptr<ConsentLedger> ledger;
-};
-
-std::optional<ConsentSession> openSession(const std::string& config_path, std::string shop_name,
-                                          std::string_view command, int* exit_code) {
-  ConsentSession session;
-  session.store = OperatorStore::open(config_path, command, exit_code);
-  if (!session.store) return std::nullopt;
-  const auto& shops = session.store->config().shops;
-  if (shop_name.empty()) {
-    if (shops.size() != 1) {
-      printError(command, "--shop NAME is required when more than one shop is configured");
-      *exit_code = kExitUsage;
-      return std::nullopt;
-    }
-    shop_name = shops[0].name;
-  }
-  ShopSelection selection;
-  if (!session.store->selectShop(command, shop_name, &selection)) {
-    *exit_code = kExitUsage;
-    return std::nullopt;
-  }
-  if (!selection.shop) {
-    printError(command, "shop '" + shop_name +
-                            "' is not in the database yet: start the daemon once to add it");
-    *exit_code = kExitFailure;
-    return std::nullopt;
-  }
-  session.shop = *selection.shop;
-  const config::ShopConfig* shop_config = session.store->shopConfig(shop_name);
-  session.country = shop_config ? shop_config->country : std::string();
-  session.audit = std::make_unique<compliance::AuditLog>(session.store->clock());
-  session.ledger = std::make_unique<ConsentLedger>(session.store->keys(), session.store->clock(),
-                                                   *session.audit);
-  return session;
-}
-
 // The phone's E.164 form, or nullopt after printing why (never the number).
-std::optional<std::string> e164Of(const ConsentSession& session, const std::string& phone,
+std::optional<std::string> e164Of(const ShopSession& session, const std::string& phone,
                                   std::string_view command) {
   if (phone.empty()) {
     printError(command, "--phone is required");
@@ -84,11 +41,11 @@ std::optional<std::string> e164Of(const ConsentSession& session, const std::stri
   return normalised.value;
 }
 
-std::string subjectOf(const ConsentSession& session, const std::string& e164) {
+std::string subjectOf(const ShopSession& session, const std::string& e164) {
   return session.store->keys().hasher().hash("phone", e164);
 }
 
-std::optional<core::EpochMillis> timeOf(const ConsentSession& session, const std::string& at,
+std::optional<core::EpochMillis> timeOf(const ShopSession& session, const std::string& at,
                                         std::string_view command) {
   if (at.empty()) return session.store->clock().nowMillis();
   auto parsed = core::parseIso8601(at);
@@ -100,7 +57,7 @@ std::optional<core::EpochMillis> timeOf(const ConsentSession& session, const std
 }
 
 // Records one event and reports the outcome; the exit code.
-int recordAndReport(ConsentSession& session, ConsentEvent event, const std::string& e164,
+int recordAndReport(ShopSession& session, ConsentEvent event, const std::string& e164,
                     std::string_view command) {
   auto outcome = session.store->database().queryTransaction([&](soci::session& s) {
     return session.ledger->record(s, session.shop.id, event, e164, nlohmann::json::object(),
@@ -139,7 +96,7 @@ const char* stateName(ConsentState::Status status) {
 int consentShowCommand(const ConsentTarget& target, bool json) {
   constexpr std::string_view kCommand = "consent show";
   int exit_code = kExitOk;
-  auto session = openSession(target.config_path, target.shop, kCommand, &exit_code);
+  auto session = openShopSession(target.config_path, target.shop, kCommand, &exit_code);
   if (!session) return exit_code;
   auto e164 = e164Of(*session, target.phone, kCommand);
   if (!e164) return kExitUsage;
@@ -206,7 +163,7 @@ int consentShowCommand(const ConsentTarget& target, bool json) {
 int consentGrantCommand(const ConsentGrantOptions& o) {
   constexpr std::string_view kCommand = "consent grant";
   int exit_code = kExitOk;
-  auto session = openSession(o.target.config_path, o.target.shop, kCommand, &exit_code);
+  auto session = openShopSession(o.target.config_path, o.target.shop, kCommand, &exit_code);
   if (!session) return exit_code;
   auto e164 = e164Of(*session, o.target.phone, kCommand);
   auto at = timeOf(*session, o.at, kCommand);
@@ -244,7 +201,7 @@ int consentGrantCommand(const ConsentGrantOptions& o) {
 int consentWithdrawCommand(const ConsentWithdrawOptions& o) {
   constexpr std::string_view kCommand = "consent withdraw";
   int exit_code = kExitOk;
-  auto session = openSession(o.target.config_path, o.target.shop, kCommand, &exit_code);
+  auto session = openShopSession(o.target.config_path, o.target.shop, kCommand, &exit_code);
   if (!session) return exit_code;
   auto e164 = e164Of(*session, o.target.phone, kCommand);
   auto at = timeOf(*session, o.at, kCommand);
@@ -276,7 +233,7 @@ int consentImportCommand(const std::string& config_path, const std::string& shop
   }
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   int exit_code = kExitOk;
-  auto session = openSession(config_path, shop, kCommand, &exit_code);
+  auto session = openShopSession(config_path, shop, kCommand, &exit_code);
   if (!session) return exit_code;
   auto turkiye = core::TimeZone::load("Europe/Istanbul");
   if (!turkiye.isOk()) {

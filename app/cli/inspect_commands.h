@@ -42,6 +42,12 @@ int cartsListCommand(const ListOptions& options);
 // Orders by id. `state` is not used.
 int ordersListCommand(const ListOptions& options);
 
+// Messages in the outbox in id order: id, shop, created time, journey, step,
+// template, decision (and the gate's reason), state, attempts, error and
+// Meta's message id; the recipient only as its keyed hash. `state` is a
+// compliance::DeliveryState name (queued, sent, failed, unknown, ...).
+int outboxListCommand(const ListOptions& options);
+
 struct CustomerQuery {
   std::string config_path;
   std::string phone;  // exactly one of phone and email

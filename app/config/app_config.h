@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/config/values.h"
+#include "connectors/whatsapp/message_request.h"
 
 namespace cartrelay::app::config {
 
@@ -103,6 +104,10 @@ struct TemplateConfig {
   std::string purpose;   // compliance::Purpose text form
   std::string sender_id;
   std::string opt_out;
+  // How the template's parameters, header and buttons are sent
+  // (parameter_format, body_params, header, buttons); meta_name and
+  // language are filled in too.
+  whatsapp::TemplateLayout layout;
 };
 
 struct JourneyStep {

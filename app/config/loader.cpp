@@ -170,6 +170,29 @@ void requireAll(Builder& b, const std::string& section, std::string_view because
 // Rules 25, 30 and 38 (compliance-rules.md), checked when the configuration
 // is loaded so a template that could never be sent lawfully is refused by
 // `check-config` instead of at the first send.
+// The parts of a template the Cloud API request is built from
+// (connectors/whatsapp/message_request.h spells the syntax).
+void readTemplateLayout(Builder& b, const std::string& section, TemplateConfig& t) {
+  whatsapp::TemplateLayout& layout = t.layout;
+  layout.meta_name = t.meta_name;
+  layout.language = t.language;
+  layout.named_params = b.text(section, "parameter_format") == "named";
+  auto body = whatsapp::parseBodyParams(b.text(section, "body_params"));
+  if (body.isOk()) {
+    layout.body = std::move(body).value();
+  } else {
+    b.report(section + ".body_params", body.status().message());
+  }
+  auto buttons = whatsapp::parseButtons(b.text(section, "buttons"));
+  if (buttons.isOk()) {
+    layout.buttons = std::move(buttons).value();
+  } else {
+    b.report(section + ".buttons", buttons.status().message());
+  }
+  core::Status header = whatsapp::parseHeader(b.text(section, "header"), &layout);
+  if (!header.isOk()) b.report(section + ".header", header.message());
+}
+
 void checkCommercialTemplate(Builder& b, const std::string& section, const TemplateConfig& t) {
   auto purpose = compliance::parsePurpose(t.purpose);
   auto category = compliance::parseTemplateCategory(t.category);
@@ -314,8 +337,10 @@ void buildTyped(Builder& b, AppConfig& c) {
                      b.text(s, "category"),
                      b.text(s, "purpose"),
                      b.text(s, "sender_id"),
-                     b.text(s, "opt_out")};
+                     b.text(s, "opt_out"),
+                     {}};
     checkCommercialTemplate(b, s, t);
+    readTemplateLayout(b, s, t);
     c.templates.push_back(std::move(t));
   }
 

@@ -212,6 +212,19 @@ constexpr std::array kSchema = {
     KeySpec{"template.*", "opt_out", T::kString, "", false, 0, 0, "",
             "The template's opt-out instruction or button text (\"Reply STOP to unsubscribe\"); "
             "required for commercial templates (law 6563 Art. 8, ePrivacy Art. 13)."},
+    KeySpec{"template.*", "parameter_format", T::kEnum, "positional", false, 0, 0,
+            "positional|named",
+            "How the template's body placeholders are written at Meta: {{1}} (positional) or "
+            "{{first_name}} (named)."},
+    KeySpec{"template.*", "body_params", T::kString, "", false, 0, 0, "",
+            "The body's parameters in placeholder order, comma-separated NAME[:text|currency|"
+            "date_time]; each NAME is a send parameter (currency values are \"249.90 TRY\")."},
+    KeySpec{"template.*", "header", T::kString, "none", false, 0, 0, "",
+            "The header's media: none, or image:PARAM, video:PARAM, document:PARAM where PARAM "
+            "holds an https link."},
+    KeySpec{"template.*", "buttons", T::kString, "", false, 0, 0, "",
+            "The template's buttons in order, comma-separated: url:PARAM (PARAM holds the URL's "
+            "dynamic suffix) or quick_reply:PAYLOAD."},
 
     // [journey.NAME]
     KeySpec{"journey.*", "enabled", T::kBool, "true", false, 0, 0, "", "Whether the journey runs."},

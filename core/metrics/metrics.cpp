@@ -72,7 +72,15 @@ Metrics::Metrics(std::string_view version)
       iys_upload_overdue_(&prometheus::BuildGauge()
                                .Name("cartrelay_iys_upload_overdue")
                                .Help("Consent events still not in IYS after 3 business days")
-                               .Register(*registry_)) {
+                               .Register(*registry_)),
+      messages_(&prometheus::BuildCounter()
+                     .Name("cartrelay_messages_total")
+                     .Help("Messages handed to a channel, by what became of them")
+                     .Register(*registry_)),
+      channel_halted_(&prometheus::BuildGauge()
+                           .Name("cartrelay_channel_halted")
+                           .Help("1 while the channel is halted (a token or account problem)")
+                           .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cartrelay_build_info")
       .Help("Build information; the value is always 1")
@@ -136,6 +144,15 @@ void Metrics::setAuditIntact(bool intact) { audit_integrity_->Set(intact ? 1 : 0
 
 void Metrics::setIysUploadOverdue(std::string_view shop, double events) {
   iys_upload_overdue_->Add({{"shop", std::string(shop)}}).Set(events);
+}
+
+void Metrics::countMessage(std::string_view channel, std::string_view outcome) {
+  messages_->Add({{"channel", std::string(channel)}, {"outcome", std::string(outcome)}})
+      .Increment();
+}
+
+void Metrics::setChannelHalted(std::string_view channel, bool halted) {
+  channel_halted_->Add({{"channel", std::string(channel)}}).Set(halted ? 1 : 0);
 }
 
 void Metrics::countAuditCheckpoint(bool ok) {

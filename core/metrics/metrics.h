@@ -36,6 +36,9 @@ namespace cartrelay::core::metrics {
 //   cartrelay_audit_integrity                                  gauge, 1 the audit chain verified
 //                                                              intact / 0 not (or not yet)
 //   cartrelay_audit_checkpoints_total{outcome}                 counter (outcome = ok|error)
+//   cartrelay_messages_total{channel,outcome}                  counter (outcome = accepted|retry|
+//                                                              failed|opted_out|halted|unknown)
+//   cartrelay_channel_halted{channel}                          gauge, 1 while sending is halted
 //   cartrelay_iys_upload_overdue{shop}                         gauge, consent events not in İYS
 //                                                              after 3 business days (alert > 0)
 //
@@ -65,6 +68,8 @@ class Metrics {
   void setAuditIntact(bool intact);
   void countAuditCheckpoint(bool ok);
   void setIysUploadOverdue(std::string_view shop, double events);
+  void countMessage(std::string_view channel, std::string_view outcome);
+  void setChannelHalted(std::string_view channel, bool halted);
 
   // Prometheus text exposition format 0.0.4 of everything registered.
   std::string render() const;
@@ -83,6 +88,8 @@ class Metrics {
   prometheus::Gauge* audit_integrity_;
   prometheus::Family<prometheus::Counter>* audit_checkpoints_;
   prometheus::Family<prometheus::Gauge>* iys_upload_overdue_;
+  prometheus::Family<prometheus::Counter>* messages_;
+  prometheus::Family<prometheus::Gauge>* channel_halted_;
 };
 
 }  // namespace cartrelay::core::metrics

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "compliance/outbox_delivery.h"
+#include "compliance/send_gate.h"
+#include "compliance/whatsapp_consent.h"
+#include "connectors/whatsapp/rate_limiter.h"
+#include "core/metrics/metrics.h"
+#include "core/ports/message_channel.h"
+#include "core/util/clock.h"
+
+namespace cartrelay::app {
+
+// Limits and pacing of the sender ([whatsapp] in the INI).
+struct DispatcherOptions {
+  int max_messages_per_second = 80;       // the number's throughput (Meta default 80)
+  int daily_unique_recipients = 250;      // the portfolio's messaging limit, moving 24 h
+  std::int64_t pair_interval_ms = 6'000;  // Meta's pair rate: 1 message / 6 s / recipient
+  int batch = 100;                        // due rows looked at per round
+  std::int64_t idle_wait_ms = 250;        // sleep when nothing is due (wake() cuts it short)
+};
+
+// The one sender: moves due outbox rows through the gate's claim, the rate
+// limits and the channel, and records each result (DESIGN.md "How data
+// flows": allow --> outbox --> connectors/whatsapp (rate-limited)).
+//
+// A round (runOnce): OutboxDelivery::due() lists what is due; a row whose
+// recipient is within the pair interval, or who would be a new recipient
+// past the daily unique-recipient limit, is postponed to when it may go;
+// SendGate::claim() makes the rest `sending` (deciding stale ones again);
+// each message waits for the number's sliding-window limiter and is handed
+// to the channel, and the SendResult becomes the row's next state:
+//   kAccepted  sent (plus delivered at once for the sandbox)
+//   kRetry     queued again after retry_after_ms; recipient_only penalises
+//              that recipient's pair limiter, slow_down pauses all sending
+//   kFailed    failed
+//   kOptedOut  failed, and a withdrawal in every shop's consent ledger
+//   kHalted    the message goes back to queued (it was not sent) and the
+//              dispatcher halts: nothing more is sent until the daemon is
+//              restarted (a token or account problem needs a human, and
+//              retrying would only storm). /readyz and the metrics say why.
+//   kUnknown   unknown (never sent again automatically)
+//
+// Ownership: every reference must outlive the dispatcher. Thread-safety:
+// runOnce() must not run concurrently with itself (start() runs it on the
+// dispatcher's own thread); halted(), haltReason() and wake() may be
+// called from any thread.
+class OutboxDispatcher {
+ public:
+  OutboxDispatcher(const compliance::SendGate& gate, const compliance::OutboxDelivery& delivery,
+                   const compliance::WhatsAppConsent& consent, core::ports::MessageChannel& channel,
+                   core::metrics::Metrics& metrics, const core::Clock& clock,
+                   DispatcherOptions options,
+                   std::vector<std::pair<std::string, core::EpochMillis>> reached_recipients);
+  OutboxDispatcher(const OutboxDispatcher&) = delete;
+  OutboxDispatcher& operator=(const OutboxDispatcher&) = delete;
+  ~OutboxDispatcher();
+
+  struct Round {
+    int sent = 0;         // handed to the channel and accepted
+    int attempted = 0;    // handed to the channel
+    int postponed = 0;    // held back by a rate limit
+    int not_claimed = 0;  // decided again and deferred or suppressed, or taken elsewhere
+  };
+  // One round; store errors are logged and end the round early.
+  Round runOnce();
+  // One message now (an operator's `send`): claimed, paced by the
+  // throughput limiter and handed to the channel like any other, without
+  // waiting for the pair and daily limits (Meta's 131056 answer still
+  // applies). Not concurrently with runOnce().
+  Round sendNow(std::int64_t outbox_id);
+
+  void start();
+  // Finishes the message in hand (never abandons a send half-recorded)
+  // and joins the thread. Idempotent.
+  void stop();
+  // Something was queued: run a round now instead of after the idle wait.
+  void wake();
+
+  bool halted() const { return halted_.load(); }
+  std::string haltReason() const;
+
+ private:
+  void handle(const core::ports::ClearedMessage& message, const core::ports::SendResult& result,
+              core::EpochMillis now);
+  void halt(const core::ports::SendResult& result);
+  void dispatch(const std::vector<std::int64_t>& ids, Round& round);
+  // Sleeps until `until` (steady time of `clock_`) or stop; false on stop.
+  bool pauseUntil(core::EpochMillis until);
+
+  const compliance::SendGate& gate_;
+  const compliance::OutboxDelivery& delivery_;
+  const compliance::WhatsAppConsent& consent_;
+  core::ports::MessageChannel& channel_;
+  core::metrics::Metrics& metrics_;
+  const core::Clock& clock_;
+  DispatcherOptions options_;
+  whatsapp::SlidingWindowLimiter throughput_;
+  whatsapp::PairLimiter pairs_;
+  whatsapp::DailyRecipientLimit daily_;
+  core::EpochMillis paused_until_ = 0;  // slow_down from the channel
+
+  std::atomic<bool> halted_{false};
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::string halt_reason_;
+  bool stopping_ = false;
+  bool woken_ = false;
+  std::thread thread_;
+};
+
+}  // namespace cartrelay::app
