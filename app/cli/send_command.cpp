@@ -1,7 +1,9 @@
 #include "app/cli/send_command.h"
 
+#include <chrono>
 #include <iostream>
 #include <map>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +18,8 @@ namespace cartrelay::app::cli {
 namespace {
 
 constexpr std::string_view kCommand = "send";
+// How long to wait for a send the daemon took over (its HTTP timeout).
+constexpr auto kWaitForDaemon = std::chrono::seconds(35);
 
 // --param K=V into the JSON object the gate and the channel take.
 std::optional<nlohmann::json> paramsOf(const std::vector<std::string>& pairs) {
@@ -84,11 +88,16 @@ int sendCommand(const SendOptions& options) {
     (*sending)->dispatcher().sendNow(outcome->outbox_id);
   }
 
+  // A running daemon's sender may have claimed the message first: then it
+  // is `sending` there, and the answer comes within the Cloud API timeout.
   std::optional<compliance::OutboxEntry> entry;
-  if (outcome->outbox_id != 0) {
+  const auto give_up = std::chrono::steady_clock::now() + kWaitForDaemon;
+  while (outcome->outbox_id != 0) {
     auto loaded = store.database().querySession(
         [&](soci::session& s) { return compliance::loadOutboxEntry(s, outcome->outbox_id); });
     if (loaded.isOk()) entry = *loaded;
+    if (!entry || entry->state != "sending" || std::chrono::steady_clock::now() > give_up) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   const std::string state = entry ? entry->state : std::string();
   const std::string reason =
