@@ -21,6 +21,7 @@
 #include "app/store_health.h"
 #include "app/store_options.h"
 #include "app/version.h"
+#include "app/whatsapp_event_handler.h"
 #include "compliance/audit_service.h"
 #include "compliance/consent_observations.h"
 #include "compliance/iys_client.h"
@@ -121,32 +122,6 @@ int runDaemon(const config::AppConfig& config) {
     log::error("daemon.shops_failed").status(shop_ids.status());
     return 1;
   }
-
-  // Intake and processing: webhooks are committed by the writer (group
-  // commit) and worked off by the processor, which the writer wakes.
-  core::store::InboxRepo inbox_repo(*keys, clock);
-  std::unique_ptr<core::inbox::InboxWriter> writer;
-  core::inbox::InboxProcessor::Options processor_options = processorOptions(config);
-  processor_options.intake_total = [&writer] { return writer ? writer->handedIn() : 0; };
-  auto processor = std::make_unique<core::inbox::InboxProcessor>(
-      *database, *keys, clock, makeInboxRouter(config), &metrics, processor_options);
-  writer = std::make_unique<core::inbox::InboxWriter>(*database, inbox_repo,
-                                                      core::inbox::InboxWriter::Options{},
-                                                      [p = processor.get()] { p->notify(); });
-  processor->start();
-
-  // Reconciliation polling feeds the same inbox as the webhooks, so a change
-  // seen both ways is one change.
-  auto pollers = std::make_unique<ShopPollers>(
-      config, *database, clock, metrics,
-      [w = writer.get()](core::model::InboxEvent&& event) -> core::Status {
-        auto stored = w->write(std::move(event));
-        if (stored.isOk() || stored.status().code() == core::Status::Code::kDuplicate) {
-          return core::Status::ok();
-        }
-        return stored.status();
-      });
-  pollers->start();
 
   // The audit chain: config.loaded now, checkpoints when due, verification
   // at start and daily (compliance/audit_service.h).
@@ -259,6 +234,38 @@ int runDaemon(const config::AppConfig& config) {
         .kv("state", "unknown");
   }
   sending->dispatcher().start();
+
+  // Intake and processing: webhooks are committed by the writer (group
+  // commit) and worked off by the processor, which the writer wakes.
+  core::store::InboxRepo inbox_repo(*keys, clock);
+  std::unique_ptr<core::inbox::InboxWriter> writer;
+  core::inbox::InboxProcessor::Options processor_options = processorOptions(config);
+  processor_options.intake_total = [&writer] { return writer ? writer->handedIn() : 0; };
+  // WhatsApp's webhooks go through the same inbox; their items are applied
+  // by the handler (statuses, opt-outs, template updates).
+  WhatsAppEventHandler whatsapp_events(sending->delivery(), sending->consent(),
+                                       whatsapp::KeywordMatcher(config.compliance.opt_out_keywords),
+                                       *keys, clock);
+  auto processor = std::make_unique<core::inbox::InboxProcessor>(
+      *database, *keys, clock, makeInboxRouter(config, &whatsapp_events), &metrics,
+      processor_options);
+  writer = std::make_unique<core::inbox::InboxWriter>(*database, inbox_repo,
+                                                      core::inbox::InboxWriter::Options{},
+                                                      [p = processor.get()] { p->notify(); });
+  processor->start();
+
+  // Reconciliation polling feeds the same inbox as the webhooks, so a change
+  // seen both ways is one change.
+  auto pollers = std::make_unique<ShopPollers>(
+      config, *database, clock, metrics,
+      [w = writer.get()](core::model::InboxEvent&& event) -> core::Status {
+        auto stored = w->write(std::move(event));
+        if (stored.isOk() || stored.status().code() == core::Status::Code::kDuplicate) {
+          return core::Status::ok();
+        }
+        return stored.status();
+      });
+  pollers->start();
 
   // The periodic destruction job: at start, then daily (KVKK deletion
   // by-law Art. 11 allows at most six months).

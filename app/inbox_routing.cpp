@@ -10,6 +10,8 @@
 namespace cartrelay::app {
 namespace {
 
+constexpr std::string_view kWhatsAppPlatform = "whatsapp";
+
 struct ShopRoute {
   std::string platform;
   core::ports::MappingContext context;
@@ -17,7 +19,8 @@ struct ShopRoute {
 
 }  // namespace
 
-core::inbox::InboxProcessor::Router makeInboxRouter(const config::AppConfig& config) {
+core::inbox::InboxProcessor::Router makeInboxRouter(
+    const config::AppConfig& config, const core::ports::InboxEventHandler* whatsapp) {
   static const connectors::shopify::ShopifyEventMapper kShopify;
   static const connectors::woocommerce::WooCommerceEventMapper kWooCommerce;
 
@@ -31,8 +34,16 @@ core::inbox::InboxProcessor::Router makeInboxRouter(const config::AppConfig& con
     shops->emplace(shop.name, std::move(route));
   }
 
-  return [shops](const core::model::InboxEvent& event)
+  return [shops, whatsapp](const core::model::InboxEvent& event)
              -> core::Result<core::inbox::InboxProcessor::Route> {
+    if (event.platform == kWhatsAppPlatform) {
+      if (whatsapp == nullptr) {
+        return core::Status::invalidArgument("WhatsApp events are not handled here");
+      }
+      core::inbox::InboxProcessor::Route route;
+      route.handler = whatsapp;
+      return route;
+    }
     auto it = shops->find(event.source);
     if (it == shops->end()) {
       return core::Status::invalidArgument("shop '" + event.source + "' is not configured");

@@ -13,6 +13,10 @@ namespace cartrelay::app {
 //
 // The returned function holds its own copy of what it needs and the
 // connectors' (stateless) mappers; it is safe to call from any thread.
-core::inbox::InboxProcessor::Router makeInboxRouter(const config::AppConfig& config);
+//
+// Events of platform "whatsapp" (the Cloud API's webhooks, not a shop's) go
+// to `whatsapp`, which must outlive the router; null refuses them.
+core::inbox::InboxProcessor::Router makeInboxRouter(
+    const config::AppConfig& config, const core::ports::InboxEventHandler* whatsapp = nullptr);
 
 }  // namespace cartrelay::app

@@ -387,11 +387,17 @@ Status OutboxDelivery::release(std::int64_t outbox_id) const {
 }
 
 Result<OutboxDelivery::StatusResult> OutboxDelivery::applyStatus(const StatusReport& report) const {
+  return db_.queryTransaction(
+      [&](soci::session& s) -> Result<StatusResult> { return applyStatus(s, report); });
+}
+
+Result<OutboxDelivery::StatusResult> OutboxDelivery::applyStatus(soci::session& s,
+                                                                 const StatusReport& report) const {
   if (report.provider_message_id.empty()) {
     return Status::invalidArgument("status: empty message id");
   }
   const core::EpochMillis now = clock_.nowMillis();
-  return db_.queryTransaction([&](soci::session& s) -> Result<StatusResult> {
+  {
     CARTRELAY_ASSIGN_OR_RETURN(auto row, loadRow(s, "wamid = :w", report.provider_message_id, 0));
     if (!row && report.outbox_id) {
       // Our own id came back (biz_opaque_callback_data): a message whose
@@ -426,7 +432,7 @@ Result<OutboxDelivery::StatusResult> OutboxDelivery::applyStatus(const StatusRep
           soci::use(received);
       return StatusResult::kBuffered;
     });
-  });
+  }
 }
 
 }  // namespace cartrelay::compliance

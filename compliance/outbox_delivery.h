@@ -11,6 +11,10 @@
 #include "core/util/clock.h"
 #include "core/util/result.h"
 
+namespace soci {
+class session;
+}  // namespace soci
+
 namespace cartrelay::core::store {
 class Database;
 }  // namespace cartrelay::core::store
@@ -130,6 +134,9 @@ class OutboxDelivery {
     kDuplicate,  // already buffered
   };
   core::Result<StatusResult> applyStatus(const StatusReport& report) const;
+  // The same in the caller's transaction (the inbox processor's, for a
+  // status webhook), so the status and the webhook's state commit together.
+  core::Result<StatusResult> applyStatus(soci::session& s, const StatusReport& report) const;
 
  private:
   core::store::Database& db_;

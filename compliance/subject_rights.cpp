@@ -268,6 +268,10 @@ Result<SubjectRights::Erasure> SubjectRights::erase(const SubjectQuery& query,
                                         " params_enc = NULL WHERE subject_ref = :s",
                                         std::string(ref)));
       out.outbox_rows += messages;
+      CARTRELAY_RETURN_IF_ERROR(change(s, "whatsapp_contacts.erase",
+                                       "DELETE FROM whatsapp_contacts WHERE subject_ref = :s",
+                                       std::string(ref))
+                                    .status());
       // Messages still waiting to go can no longer be sent (their content
       // is gone) and must not be (rule 46).
       CARTRELAY_RETURN_IF_ERROR(

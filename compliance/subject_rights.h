@@ -46,7 +46,8 @@ struct SubjectQuery {
 // the encrypted recipient and evidence of their consent events and the
 // encrypted recipient and parameters of their outbox rows are cleared, and
 // the raw webhook bodies that concerned them are destroyed (the rows stay,
-// so a redelivery is still a duplicate). What stays is
+// so a redelivery is still a duplicate), and their WhatsApp engagement
+// (whatsapp_contacts) is deleted. What stays is
 // what the law requires or allows (rule 46): a suppression entry per phone
 // hash, so they are never messaged again, and the minimal consent proof
 // (codes, dates, hashes). A subject.erased audit record holds the counts.

@@ -22,8 +22,8 @@ std::string_view withdrawalChannel(WhatsAppSignal signal) {
 
 }  // namespace
 
-core::Result<int> WhatsAppConsent::record(WhatsAppSignal signal, std::string_view phone_e164,
-                                          core::EpochMillis event_at,
+core::Result<int> WhatsAppConsent::record(soci::session& s, WhatsAppSignal signal,
+                                          std::string_view phone_e164, core::EpochMillis event_at,
                                           const nlohmann::json& evidence) const {
   const core::NormalisedPhone phone = core::normalisePhone(phone_e164, "");
   if (!phone.valid) return core::Status::invalidArgument("whatsapp consent: invalid phone");
@@ -43,14 +43,20 @@ core::Result<int> WhatsAppConsent::record(WhatsAppSignal signal, std::string_vie
         signal == WhatsAppSignal::kKeywordStop ? "wa_reply" : "wa_user_preferences";
     event.withdrawal_channel = std::string(withdrawalChannel(signal));
   }
+  int recorded = 0;
+  for (std::int64_t shop_id : shop_ids_) {
+    CARTRELAY_ASSIGN_OR_RETURN(
+        auto outcome, ledger_.record(s, shop_id, event, phone.value, evidence, "whatsapp"));
+    if (outcome.recorded) ++recorded;
+  }
+  return recorded;
+}
+
+core::Result<int> WhatsAppConsent::record(WhatsAppSignal signal, std::string_view phone_e164,
+                                          core::EpochMillis event_at,
+                                          const nlohmann::json& evidence) const {
   return db_.queryTransaction([&](soci::session& s) -> core::Result<int> {
-    int recorded = 0;
-    for (std::int64_t shop_id : shop_ids_) {
-      CARTRELAY_ASSIGN_OR_RETURN(
-          auto outcome, ledger_.record(s, shop_id, event, phone.value, evidence, "whatsapp"));
-      if (outcome.recorded) ++recorded;
-    }
-    return recorded;
+    return record(s, signal, phone_e164, event_at, evidence);
   });
 }
 

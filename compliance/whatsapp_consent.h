@@ -49,6 +49,10 @@ class WhatsAppConsent {
 
   core::Result<int> record(WhatsAppSignal signal, std::string_view phone_e164,
                            core::EpochMillis event_at, const nlohmann::json& evidence) const;
+  // The same in the caller's transaction (the inbox processor's, for a
+  // webhook), so the withdrawal and the webhook's state commit together.
+  core::Result<int> record(soci::session& s, WhatsAppSignal signal, std::string_view phone_e164,
+                           core::EpochMillis event_at, const nlohmann::json& evidence) const;
 
  private:
   core::store::Database& db_;

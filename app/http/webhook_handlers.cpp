@@ -10,6 +10,7 @@
 #include "connectors/shopify/headers.h"
 #include "connectors/shopify/signature.h"
 #include "connectors/shopify/topics.h"
+#include "connectors/whatsapp/signature.h"
 #include "connectors/woocommerce/signature.h"
 #include "connectors/woocommerce/topics.h"
 #include "core/util/crypto.h"
@@ -32,6 +33,8 @@ class WebhookIntake {
   HttpResponse shopify(const HttpRequest& request) const;
   HttpResponse woocommerce(const HttpRequest& request) const;
   HttpResponse cartPlugin(const HttpRequest& request) const;
+  HttpResponse whatsappVerify(const HttpRequest& request) const;
+  HttpResponse whatsapp(const HttpRequest& request) const;
 
  private:
   struct Shop {
@@ -42,7 +45,9 @@ class WebhookIntake {
   std::optional<Shop> findShop(std::string_view name, std::string_view platform) const;
   HttpResponse reject(const HttpRequest& request, std::string_view platform, std::string_view shop,
                       int status, std::string_view outcome, std::string_view reason) const;
-  HttpResponse store(const HttpRequest& request, const Shop& shop, std::string_view platform,
+  // `source` is the shop's name, or "whatsapp" (no shop) for Meta's events.
+  HttpResponse store(const HttpRequest& request, const std::string& source,
+                     std::optional<std::int64_t> shop_id, std::string_view platform,
                      std::string topic, std::string delivery_id, nlohmann::json headers) const;
 
   WebhookDeps deps_;
@@ -86,12 +91,13 @@ HttpResponse WebhookIntake::reject(const HttpRequest& request, std::string_view 
   return HttpResponse::error(status, code, reason);
 }
 
-HttpResponse WebhookIntake::store(const HttpRequest& request, const Shop& shop,
-                                  std::string_view platform, std::string topic,
-                                  std::string delivery_id, nlohmann::json headers) const {
+HttpResponse WebhookIntake::store(const HttpRequest& request, const std::string& source,
+                                  std::optional<std::int64_t> shop_id, std::string_view platform,
+                                  std::string topic, std::string delivery_id,
+                                  nlohmann::json headers) const {
   core::model::InboxEvent event;
-  event.source = shop.config->name;
-  event.shop_id = shop.id;
+  event.source = source;
+  event.shop_id = shop_id;
   event.platform = std::string(platform);
   event.topic = std::move(topic);
   event.delivery_id = std::move(delivery_id);
@@ -100,7 +106,7 @@ HttpResponse WebhookIntake::store(const HttpRequest& request, const Shop& shop,
   event.received_at_ms = deps_.clock->nowMillis();
 
   auto stored = deps_.writer->write(std::move(event));
-  const std::string& shop_name = shop.config->name;
+  const std::string& shop_name = source;
   if (stored.isOk()) {
     deps_.metrics->countWebhook(platform, shop_name, "accepted");
     return HttpResponse::json(200, R"({"status":"accepted"})");
@@ -175,7 +181,8 @@ HttpResponse WebhookIntake::shopify(const HttpRequest& request) const {
   } else {
     delivery_id = *topic + ":" + bodyDeliveryId("body-", request.body);
   }
-  return store(request, *shop, kPlatform, *topic, std::move(delivery_id), std::move(headers));
+  return store(request, shop->config->name, shop->id, kPlatform, *topic, std::move(delivery_id),
+               std::move(headers));
 }
 
 HttpResponse WebhookIntake::woocommerce(const HttpRequest& request) const {
@@ -222,8 +229,8 @@ HttpResponse WebhookIntake::woocommerce(const HttpRequest& request) const {
   std::string delivery_id = delivery && !delivery->empty()
                                 ? std::string(*delivery)
                                 : bodyDeliveryId(std::string(*topic) + ":body-", request.body);
-  return store(request, *shop, kPlatform, std::string(*topic), std::move(delivery_id),
-               std::move(headers));
+  return store(request, shop->config->name, shop->id, kPlatform, std::string(*topic),
+               std::move(delivery_id), std::move(headers));
 }
 
 HttpResponse WebhookIntake::cartPlugin(const HttpRequest& request) const {
@@ -243,11 +250,53 @@ HttpResponse WebhookIntake::cartPlugin(const HttpRequest& request) const {
   }
   nlohmann::json headers = nlohmann::json::object();
   if (auto type = request.header("Content-Type")) headers["content-type"] = std::string(*type);
-  return store(request, *shop, kPlatform, std::string(connectors::woocommerce::kCartFlowsTopic),
+  return store(request, shop->config->name, shop->id, kPlatform,
+               std::string(connectors::woocommerce::kCartFlowsTopic),
                bodyDeliveryId("cartflows-", request.body), std::move(headers));
 }
 
 }  // namespace
+
+HttpResponse WebhookIntake::whatsappVerify(const HttpRequest& request) const {
+  // Meta's subscription handshake (whatsapp-cloud-api.md §5): no signature,
+  // the verify token instead; the challenge goes back raw.
+  constexpr std::string_view kPlatform = "whatsapp";
+  const auto mode = request.queryParam("hub.mode");
+  const auto token = request.queryParam("hub.verify_token");
+  const auto challenge = request.queryParam("hub.challenge");
+  const std::string& expected = deps_.config->whatsapp.verify_token;
+  if (!mode || *mode != "subscribe" || !token || !challenge || expected.empty() ||
+      !core::crypto::constantTimeEquals(*token, expected)) {
+    deps_.metrics->countWebhook(kPlatform, "-", "unauthorized");
+    log::warn("webhook.rejected")
+        .kv("request_id", request.request_id)
+        .kv("platform", kPlatform)
+        .kv("reason", "verification handshake refused");
+    return HttpResponse::error(403, "FORBIDDEN", "verification refused");
+  }
+  HttpResponse response;
+  response.status = 200;
+  response.headers.set("Content-Type", "text/plain; charset=utf-8");
+  response.body = std::string(*challenge);
+  return response;
+}
+
+HttpResponse WebhookIntake::whatsapp(const HttpRequest& request) const {
+  constexpr std::string_view kPlatform = "whatsapp";
+  const std::vector<std::string> secrets{deps_.config->whatsapp.app_secret};
+  const auto signature = request.header(whatsapp::kSignatureHeader);
+  core::Status verified =
+      whatsapp::verifySignature(signature ? *signature : std::string_view(), request.body, secrets);
+  if (!verified.isOk()) {
+    return reject(request, kPlatform, "-", 401, "unauthorized", verified.message());
+  }
+  if (!core::isValidJson(request.body)) {
+    return reject(request, kPlatform, "-", 400, "malformed", "the body is not JSON");
+  }
+  // Meta sends no delivery id; a retry repeats the same bytes.
+  return store(request, std::string(kPlatform), std::nullopt, kPlatform, "webhook",
+               bodyDeliveryId("sha256:", request.body), nlohmann::json::object());
+}
 
 void addWebhookRoutes(Router& router, WebhookDeps deps) {
   auto intake = std::make_shared<const WebhookIntake>(std::move(deps));
@@ -257,6 +306,10 @@ void addWebhookRoutes(Router& router, WebhookDeps deps) {
              [intake](const HttpRequest& r) { return intake->woocommerce(r); });
   router.add({"POST"}, "/webhooks/cart/{shop}/{token}",
              [intake](const HttpRequest& r) { return intake->cartPlugin(r); });
+  router.add({"GET"}, "/webhooks/whatsapp",
+             [intake](const HttpRequest& r) { return intake->whatsappVerify(r); });
+  router.add({"POST"}, "/webhooks/whatsapp",
+             [intake](const HttpRequest& r) { return intake->whatsapp(r); });
 }
 
 }  // namespace cartrelay::app::http

@@ -29,6 +29,17 @@ struct WebhookDeps {
 //                                       unsigned `webhook_id=N` creation ping
 //   POST /webhooks/cart/{shop}/{token}  unsigned abandoned-cart plugin posts
 //                                       (CartFlows), authenticated by the token
+//   GET  /webhooks/whatsapp             Meta's verification handshake: 200 with the
+//                                       raw hub.challenge when hub.mode=subscribe and
+//                                       hub.verify_token matches whatsapp.verify_token,
+//                                       else 403; no signature check
+//   POST /webhooks/whatsapp             X-Hub-Signature-256 over the raw bytes with
+//                                       whatsapp.app_secret (401), JSON (400), then
+//                                       stored like a shop's event (source and
+//                                       platform "whatsapp", delivery id = the body's
+//                                       hash, since Meta's retries repeat the bytes);
+//                                       the items are applied later, each on its own
+//                                       (app/whatsapp_event_handler.h)
 //
 // Order of checks: shop known (404) -> signature over the raw bytes (401) ->
 // topic present (400) -> body well-formed (400) -> topic used by cartrelay

@@ -46,6 +46,7 @@ Status runSql(soci::session& s, const char* sql) {
 struct InboxProcessor::Mapped {
   const model::InboxEvent* event = nullptr;
   Result<model::ChangeSet> changes = Status::internal("not mapped");
+  const ports::InboxEventHandler* handler = nullptr;  // set: changes is unused
 };
 
 InboxProcessor::InboxProcessor(store::Database& database, const KeyRing& keys, const Clock& clock,
@@ -147,6 +148,11 @@ InboxProcessor::Mapped InboxProcessor::mapEvent(const model::InboxEvent& event) 
     m.changes = route.status();
     return m;
   }
+  if (route->handler != nullptr) {
+    m.handler = route->handler;
+    m.changes = model::ChangeSet{};
+    return m;
+  }
   if (route->mapper == nullptr) {
     m.changes = Status::invalidArgument("no mapper for platform " + event.platform);
     return m;
@@ -210,6 +216,27 @@ Result<InboxProcessor::Counts> InboxProcessor::processBatch(std::int64_t& after_
         CARTRELAY_RETURN_IF_ERROR(inbox_.markQuarantined(s, e.id, m.changes.status().message()));
         ++counts.quarantined;
         outcomes.emplace_back(e.platform, "quarantined");
+        continue;
+      }
+      if (m.handler != nullptr) {
+        CARTRELAY_RETURN_IF_ERROR(runSql(s, "SAVEPOINT inbox_event"));
+        Status handled = m.handler->handle(s, e);
+        if (!handled.isOk()) {
+          if (!isPermanent(handled)) {
+            failed = &e;
+            return handled;
+          }
+          CARTRELAY_RETURN_IF_ERROR(runSql(s, "ROLLBACK TO SAVEPOINT inbox_event"));
+          CARTRELAY_RETURN_IF_ERROR(runSql(s, "RELEASE SAVEPOINT inbox_event"));
+          CARTRELAY_RETURN_IF_ERROR(inbox_.markQuarantined(s, e.id, handled.message()));
+          ++counts.quarantined;
+          outcomes.emplace_back(e.platform, "quarantined");
+          continue;
+        }
+        CARTRELAY_RETURN_IF_ERROR(runSql(s, "RELEASE SAVEPOINT inbox_event"));
+        CARTRELAY_RETURN_IF_ERROR(inbox_.markDone(s, e.id));
+        ++counts.done;
+        outcomes.emplace_back(e.platform, "done");
         continue;
       }
       if (m.changes->empty()) {

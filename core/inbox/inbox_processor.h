@@ -12,6 +12,7 @@
 #include "core/metrics/metrics.h"
 #include "core/model/inbox_event.h"
 #include "core/ports/event_mapper.h"
+#include "core/ports/inbox_event_handler.h"
 #include "core/store/database.h"
 #include "core/store/inbox_repo.h"
 #include "core/util/clock.h"
@@ -45,10 +46,13 @@ namespace cartrelay::core::inbox {
 // is not running.
 class InboxProcessor {
  public:
-  // How to map one event: the connector's mapper and the shop's context.
+  // How to process one event: a shop's events are mapped by the connector's
+  // mapper with the shop's context and applied as a ChangeSet; events that
+  // are not a shop's (WhatsApp) go to their handler instead.
   struct Route {
     const ports::EventMapper* mapper = nullptr;
     ports::MappingContext context;
+    const ports::InboxEventHandler* handler = nullptr;  // set: used instead of mapper
   };
   // Finds the route for an event (by source/platform). An error quarantines
   // the event with that message (e.g. its shop is no longer configured).

@@ -1,0 +1,199 @@
+#include "app/whatsapp_event_handler.h"
+
+#include <charconv>
+#include <variant>
+
+#include <soci/soci.h>
+
+#include "connectors/whatsapp/webhook_events.h"
+#include "core/store/detail/bind.h"
+#include "core/store/detail/errors.h"
+#include "core/util/log.h"
+
+namespace cartrelay::app {
+namespace {
+
+namespace detail = core::store::detail;
+using core::Status;
+
+std::optional<compliance::DeliveryState> stateOf(whatsapp::DeliveryStatus status) {
+  switch (status) {
+    case whatsapp::DeliveryStatus::kSent:
+      return compliance::DeliveryState::kSent;
+    case whatsapp::DeliveryStatus::kDelivered:
+      return compliance::DeliveryState::kDelivered;
+    case whatsapp::DeliveryStatus::kRead:
+    case whatsapp::DeliveryStatus::kPlayed:  // a voice message listened to: read
+      return compliance::DeliveryState::kRead;
+    case whatsapp::DeliveryStatus::kFailed:
+      return compliance::DeliveryState::kFailed;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> outboxIdOf(const std::string& callback_data) {
+  std::int64_t id = 0;
+  auto [end, ec] =
+      std::from_chars(callback_data.data(), callback_data.data() + callback_data.size(), id);
+  if (ec != std::errc() || end != callback_data.data() + callback_data.size() || id <= 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+// A store error undoes the batch; anything else about one item is logged
+// and the item skipped.
+bool isStoreError(const Status& status) {
+  return status.code() == Status::Code::kUnavailable || status.code() == Status::Code::kInternal;
+}
+
+Status skipped(std::string_view what, std::int64_t inbox_id, const Status& status) {
+  if (isStoreError(status)) return status;
+  core::log::warn("whatsapp.item_skipped").kv("item", what).kv("inbox_id", inbox_id).status(status);
+  return Status::ok();
+}
+
+Status noteInbound(soci::session& s, const std::string& subject_ref, core::EpochMillis at,
+                   core::EpochMillis now) {
+  return detail::guarded("whatsapp_contacts.inbound", [&]() -> Status {
+    std::string subject = subject_ref;
+    std::int64_t inbound = at;
+    std::int64_t updated = now;
+    long long known = 0;
+    s << "SELECT COUNT(*) FROM whatsapp_contacts WHERE subject_ref = :s", soci::use(subject),
+        soci::into(known);
+    if (known == 0) {
+      s << "INSERT INTO whatsapp_contacts (subject_ref, last_inbound_at_ms, inbound_count,"
+           " updated_at_ms) VALUES (:s, :at, 1, :now)",
+          soci::use(subject), soci::use(inbound), soci::use(updated);
+    } else {
+      s << "UPDATE whatsapp_contacts SET inbound_count = inbound_count + 1, last_inbound_at_ms ="
+           " CASE WHEN last_inbound_at_ms > :at THEN last_inbound_at_ms ELSE :at2 END,"
+           " updated_at_ms = :now WHERE subject_ref = :s",
+          soci::use(inbound), soci::use(inbound), soci::use(updated), soci::use(subject);
+    }
+    return Status::ok();
+  });
+}
+
+Status noteTemplate(soci::session& s, const whatsapp::TemplateEvent& t, core::EpochMillis now) {
+  return detail::guarded("whatsapp_templates.update", [&]() -> Status {
+    std::string name = t.name;
+    std::string language = t.language;
+    long long known = 0;
+    s << "SELECT COUNT(*) FROM whatsapp_templates WHERE name = :n AND language = :l",
+        soci::use(name), soci::use(language), soci::into(known);
+    if (known == 0) {
+      std::string status = t.kind == whatsapp::TemplateEventKind::kStatus ? t.status : "UNKNOWN";
+      std::string id = t.template_id;
+      std::int64_t at = now;
+      s << "INSERT INTO whatsapp_templates (name, language, template_id, status, updated_at_ms)"
+           " VALUES (:n, :l, :id, :st, :now)",
+          soci::use(name), soci::use(language), soci::use(id), soci::use(status), soci::use(at);
+    }
+    std::int64_t at = now;
+    switch (t.kind) {
+      case whatsapp::TemplateEventKind::kStatus: {
+        std::string status = t.status;
+        detail::NullableText category(t.category);
+        std::string reason = t.reason;
+        s << "UPDATE whatsapp_templates SET status = :st, category = COALESCE(:c, category),"
+             " reason = :r, updated_at_ms = :now WHERE name = :n AND language = :l",
+            soci::use(status), soci::use(category.value, category.ind), soci::use(reason),
+            soci::use(at), soci::use(name), soci::use(language);
+        break;
+      }
+      case whatsapp::TemplateEventKind::kQuality: {
+        std::string quality = t.new_quality;
+        s << "UPDATE whatsapp_templates SET quality = :q, updated_at_ms = :now"
+             " WHERE name = :n AND language = :l",
+            soci::use(quality), soci::use(at), soci::use(name), soci::use(language);
+        break;
+      }
+      case whatsapp::TemplateEventKind::kCategory: {
+        std::string category = t.new_category;
+        s << "UPDATE whatsapp_templates SET category = :c, updated_at_ms = :now"
+             " WHERE name = :n AND language = :l",
+            soci::use(category), soci::use(at), soci::use(name), soci::use(language);
+        break;
+      }
+      case whatsapp::TemplateEventKind::kComponents:
+        break;
+    }
+    return Status::ok();
+  });
+}
+
+}  // namespace
+
+Status WhatsAppEventHandler::handle(soci::session& s, const core::model::InboxEvent& event) const {
+  auto parsed = whatsapp::parseWebhook(event.body);
+  if (!parsed.isOk()) return parsed.status();
+  for (const std::string& problem : parsed->problems) {
+    core::log::warn("whatsapp.item_malformed").kv("inbox_id", event.id).kv("where", problem);
+  }
+  const core::EpochMillis now = clock_.nowMillis();
+  for (const whatsapp::WebhookItem& item : parsed->items) {
+    Status applied = Status::ok();
+    if (const auto* st = std::get_if<whatsapp::StatusEvent>(&item.event)) {
+      auto state = stateOf(st->status);
+      if (!state) continue;
+      compliance::StatusReport report;
+      report.provider_message_id = st->wamid;
+      report.status = *state;
+      report.at_ms = st->timestamp_ms;
+      report.outbox_id = outboxIdOf(st->biz_opaque_callback_data);
+      if (!st->errors.empty()) report.error_code = st->errors.front().code;
+      if (st->pricing) {
+        report.pricing_category = st->pricing->category;
+        report.pricing_type = st->pricing->type;
+      }
+      applied = skipped("status", event.id, delivery_.applyStatus(s, report).status());
+    } else if (const auto* in = std::get_if<whatsapp::InboundMessage>(&item.event)) {
+      if (in->from.empty()) continue;  // only a business-scoped id: no phone to act on
+      const std::string phone = "+" + in->from;
+      const std::string subject = keys_.hasher().hash("phone", phone);
+      applied = noteInbound(s, subject, in->timestamp_ms, now);
+      const bool stop = opt_out_.matches(in->text) || (in->kind == whatsapp::InboundKind::kButton &&
+                                                       opt_out_.matches(in->payload));
+      if (applied.isOk() && stop) {
+        applied = skipped("opt_out_keyword", event.id,
+                          consent_
+                              .record(s, compliance::WhatsAppSignal::kKeywordStop, phone,
+                                      in->timestamp_ms, {{"wamid", in->wamid}, {"via", in->type}})
+                              .status());
+        if (applied.isOk()) {
+          core::log::info("consent.opt_out").kv("subject", subject).kv("via", "wa_keyword");
+        }
+      }
+    } else if (const auto* pref = std::get_if<whatsapp::PreferenceEvent>(&item.event)) {
+      if (pref->wa_id.empty() || pref->category != "marketing_messages") continue;
+      if (pref->value != "stop" && pref->value != "resume") continue;
+      const auto signal = pref->value == "stop" ? compliance::WhatsAppSignal::kPreferenceStop
+                                                : compliance::WhatsAppSignal::kPreferenceResume;
+      applied = skipped(
+          "user_preferences", event.id,
+          consent_
+              .record(s, signal, "+" + pref->wa_id, pref->timestamp_ms, {{"detail", pref->detail}})
+              .status());
+    } else if (const auto* t = std::get_if<whatsapp::TemplateEvent>(&item.event)) {
+      applied = noteTemplate(s, *t, now);
+      if (applied.isOk() && t->kind == whatsapp::TemplateEventKind::kStatus &&
+          (t->status == "PAUSED" || t->status == "DISABLED" || t->status == "REJECTED")) {
+        core::log::error("whatsapp.template_unusable")
+            .kv("template", t->name)
+            .kv("language", t->language)
+            .kv("status", t->status)
+            .kv("reason", t->reason);
+      }
+    } else if (const auto* err = std::get_if<whatsapp::ApiErrorEvent>(&item.event)) {
+      core::log::warn("whatsapp.api_error")
+          .kv("code", static_cast<std::int64_t>(err->error.code))
+          .kv("title", err->error.title);
+    }
+    if (!applied.isOk()) return applied;
+  }
+  return Status::ok();
+}
+
+}  // namespace cartrelay::app

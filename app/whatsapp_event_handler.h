@@ -1,0 +1,56 @@
+#pragma once
+
+#include "compliance/outbox_delivery.h"
+#include "compliance/whatsapp_consent.h"
+#include "connectors/whatsapp/opt_out_keywords.h"
+#include "core/ports/inbox_event_handler.h"
+#include "core/util/clock.h"
+#include "core/util/key_ring.h"
+
+namespace cartrelay::app {
+
+// What a stored WhatsApp Cloud API webhook means for cartrelay, applied
+// item by item inside the inbox processor's transaction
+// (whatsapp-cloud-api.md §5-7):
+//   statuses          OutboxDelivery::applyStatus (monotonic; a wamid not
+//                     yet stored is buffered); biz_opaque_callback_data is
+//                     our outbox id; the first error's code for `failed`
+//   messages          the customer-service window and engagement counts
+//                     (whatsapp_contacts); a text or button reply matching
+//                     compliance.opt_out_keywords is a withdrawal
+//   user_preferences  marketing_messages stop -> withdrawal, resume ->
+//                     evidence
+//   template updates  whatsapp_templates (status, category, quality)
+//   errors            logged
+//
+// Items are independent: one that cannot be applied (an unparseable
+// phone, a status for a message that never existed) is logged and skipped,
+// never losing the others. Only a body that is not a WhatsApp webhook at
+// all is refused (kInvalidArgument: the event is quarantined); store errors
+// are returned (the batch is retried). Idempotent: statuses only move
+// forward, a repeated withdrawal changes no state.
+//
+// Ownership: every reference must outlive the handler. Thread-safety:
+// immutable.
+class WhatsAppEventHandler final : public core::ports::InboxEventHandler {
+ public:
+  WhatsAppEventHandler(const compliance::OutboxDelivery& delivery,
+                       const compliance::WhatsAppConsent& consent, whatsapp::KeywordMatcher opt_out,
+                       const core::KeyRing& keys, const core::Clock& clock)
+      : delivery_(delivery),
+        consent_(consent),
+        opt_out_(std::move(opt_out)),
+        keys_(keys),
+        clock_(clock) {}
+
+  core::Status handle(soci::session& s, const core::model::InboxEvent& event) const override;
+
+ private:
+  const compliance::OutboxDelivery& delivery_;
+  const compliance::WhatsAppConsent& consent_;
+  whatsapp::KeywordMatcher opt_out_;
+  const core::KeyRing& keys_;
+  const core::Clock& clock_;
+};
+
+}  // namespace cartrelay::app

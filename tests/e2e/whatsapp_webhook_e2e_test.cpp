@@ -1,0 +1,157 @@
+// GET|POST /webhooks/whatsapp on the real binary, with the fake Cloud API
+// posting signed webhooks back: the verification handshake; the published
+// signature vector verifies and a re-serialised body does not; status
+// webhooks, out of order and repeated, leave the right final state; a STOP
+// reply and a user_preferences stop are withdrawals that deny the next
+// marketing message.
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/e2e/daemon_harness.h"
+#include "tests/e2e/webhook_client.h"
+#include "tests/support/fake_cloud_api.h"
+#include "tests/support/fixtures.h"
+#include "tests/support/http_client.h"
+#include "tests/support/process.h"
+
+namespace cartrelay::testing {
+namespace {
+
+constexpr const char* kAppSecret = "app-secret-for-tests";
+constexpr const char* kPhone = "+905321234567";
+constexpr const char* kDigits = "905321234567";
+
+class WhatsAppWebhookE2E : public ::testing::Test {
+ protected:
+  void start(const std::string& app_secret = kAppSecret) {
+    const auto& o = meta_.options();
+    h_.writeConfig(
+        "mode = live\napi_base = " + meta_.baseUrl() + "\napi_version = " + o.version +
+        "\nphone_number_id = " + o.phone_number_id + "\nwaba_id = " + o.waba_id +
+        "\naccess_token = " + o.access_token + "\napp_secret = " + app_secret +
+        "\nverify_token = verify-me-please\n"
+        "[shop.acme]\nplatform = shopify\nshop_domain = acme.myshopify.com\n"
+        "webhook_secret = test_secret\ncountry = TR\n"
+        "[compliance]\ntransfer_basis = explicit_consent\nquiet_hours = 00:00-23:59\n"
+        "max_per_day = 10\nmax_per_week = 10\n"
+        "[template.cart]\nmeta_name = abandoned_cart_1h\npurpose = abandoned_cart\n"
+        "sender_id = Acme\nopt_out = Reklam almamak için RET yazın\nbody_params = first_name\n");
+    std::string why;
+    ASSERT_TRUE(h_.start(&why)) << why;
+    meta_.setWebhookTarget(h_.port(), app_secret);
+  }
+
+  void grant() {
+    ASSERT_EQ(h_.cli({"consent", "grant", "--phone", kPhone, "--source", "HS_WEB", "--verified",
+                      "--name-on-record", "--kvkk-notice", "v1"})
+                  .exit_code,
+              0);
+  }
+
+  CommandResult sendCart() {
+    return h_.cli({"send", "--to", kPhone, "--template", "cart", "--param", "first_name=Ayşe"});
+  }
+
+  nlohmann::json outbox() { return cliJson(h_, {"outbox", "list"}); }
+
+  std::string consentStatus() {
+    auto shown = nlohmann::json::parse(
+        h_.cli({"consent", "show", "--phone", kPhone, "--json"}).output, nullptr, false);
+    return shown.is_object() ? shown["current"]["status"].get<std::string>() : "";
+  }
+
+  FakeCloudApi meta_;
+  DaemonHarness h_;
+};
+
+TEST_F(WhatsAppWebhookE2E, TheVerificationHandshakeAnswersTheRawChallenge) {
+  start();
+  HttpResult ok = httpRequest(
+      h_.port(), "GET",
+      "/webhooks/"
+      "whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=verify-me-please");
+  EXPECT_EQ(ok.status, 200);
+  EXPECT_EQ(ok.body, "1158201444");
+  HttpResult wrong = httpRequest(
+      h_.port(), "GET",
+      "/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=nope");
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(wrong.body.find("1158201444"), std::string::npos);
+}
+
+TEST_F(WhatsAppWebhookE2E, ThePublishedSignatureVerifiesAndAReserialisedBodyDoesNot) {
+  // shared/fixtures/whatsapp/SOURCES.md: a real Meta-signed delivery.
+  start("1222e786b144d0e85b9f365372d93676");
+  const std::string raw = readFixture("whatsapp/webhook_inbound_text_signed_raw_body.json");
+  const std::string header =
+      "sha256=54edfa1d7259e0eb13c677cc7d73d1b5c86cfa12433d19156e058ab9251bc441";
+  HttpResult accepted =
+      httpRequest(h_.port(), "POST", "/webhooks/whatsapp", raw,
+                  {{"X-Hub-Signature-256", header}, {"Content-Type", "application/json"}});
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+  HttpResult again =
+      httpRequest(h_.port(), "POST", "/webhooks/whatsapp", raw,
+                  {{"X-Hub-Signature-256", header}, {"Content-Type", "application/json"}});
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("duplicate"), std::string::npos) << again.body;
+  const std::string reserialised = nlohmann::json::parse(raw).dump();
+  ASSERT_NE(reserialised, raw);
+  HttpResult refused =
+      httpRequest(h_.port(), "POST", "/webhooks/whatsapp", reserialised,
+                  {{"X-Hub-Signature-256", header}, {"Content-Type", "application/json"}});
+  EXPECT_EQ(refused.status, 401);
+  ASSERT_TRUE(inboxSettles(h_));
+  nlohmann::json inbox = cliJson(h_, {"inbox", "list"});
+  ASSERT_EQ(inbox.size(), 1u) << inbox.dump();
+  EXPECT_EQ(inbox[0]["state"], "done") << inbox.dump();
+}
+
+TEST_F(WhatsAppWebhookE2E, OutOfOrderAndRepeatedStatusesLeaveTheRightState) {
+  start();
+  grant();
+  meta_.setAutoStatuses({"sent", "delivered"});
+  ASSERT_EQ(sendCart().exit_code, 0);
+  ASSERT_TRUE(
+      eventually([&] { return outbox()[0]["state"] == "delivered"; }, std::chrono::seconds(20)))
+      << outbox().dump();
+  const std::string wamid = outbox()[0]["wamid"];
+  // read, then a late sent and delivered again, then a stray failed.
+  EXPECT_EQ(meta_.post(meta_.statusBody(wamid, "read", kDigits)).status, 200);
+  EXPECT_EQ(meta_.post(meta_.statusBody(wamid, "sent", kDigits)).status, 200);
+  EXPECT_EQ(meta_.post(meta_.statusBody(wamid, "delivered", kDigits)).status, 200);
+  EXPECT_EQ(meta_.post(meta_.statusBody(wamid, "failed", kDigits)).status, 200);
+  ASSERT_TRUE(inboxSettles(h_));
+  nlohmann::json row = outbox()[0];
+  EXPECT_EQ(row["state"], "read") << row.dump();
+  EXPECT_EQ(row["wamid"], wamid);
+}
+
+TEST_F(WhatsAppWebhookE2E, AStopReplyAndAPreferenceStopAreWithdrawals) {
+  start();
+  grant();
+  // Meta's timestamps have whole seconds: let the clock pass the grant's.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(meta_.post(meta_.inboundTextBody(kDigits, "  İptal! ")).status, 200);
+  ASSERT_TRUE(eventually([&] { return consentStatus() == "RET"; }, std::chrono::seconds(20)));
+  CommandResult denied = sendCart();
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_NE(denied.output.find("CONSENT_WITHDRAWN"), std::string::npos) << denied.output;
+
+  // Consent again, then Meta's own marketing stop.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  grant();
+  ASSERT_EQ(consentStatus(), "ONAY");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(meta_.post(meta_.userPreferencesBody(kDigits, "stop")).status, 200);
+  ASSERT_TRUE(eventually([&] { return consentStatus() == "RET"; }, std::chrono::seconds(20)));
+  EXPECT_NE(sendCart().output.find("CONSENT_WITHDRAWN"), std::string::npos);
+  EXPECT_EQ(meta_.acceptedCount(), 0u);
+  EXPECT_EQ(h_.process().output().find("5321234567"), std::string::npos)
+      << "no phone in the daemon's log";
+}
+
+}  // namespace
+}  // namespace cartrelay::testing
