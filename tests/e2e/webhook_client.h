@@ -30,7 +30,7 @@ nlohmann::json jsonOutput(const CommandResult& result);
 // `cartrelay <args...> --json` through the harness, parsed.
 nlohmann::json cliJson(const DaemonHarness& daemon, std::vector<std::string> args);
 
-// Waits until `inbox list` shows no event in state `received` (bounded).
+// Waits until `inbox list` shows no event in state `received` (at most 120 s).
 bool inboxSettles(const DaemonHarness& daemon);
 
 }  // namespace cartrelay::testing
