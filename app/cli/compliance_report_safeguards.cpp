@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "app/cli/compliance_report_sections.h"
+#include "core/util/text.h"
 
 // The report's retention table and security measures
 // (compliance_report.h documents the keys).
@@ -17,15 +18,6 @@ bool isTr(const config::AppConfig& c) { return c.compliance.jurisdiction == "TR"
 namespace {
 
 using nlohmann::json;
-
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
-  return out;
-}
 
 // A whole number of days stays an integer so that scripts comparing against
 // the configured "30d" need no rounding; only the inbox periods (which allow
@@ -188,7 +180,8 @@ std::string webhookDetail(const config::AppConfig& c) {
   }
   parts.push_back(std::string("WhatsApp: X-Hub-Signature-256 with whatsapp.app_secret (") +
                   (c.whatsapp.app_secret.empty() ? "not set" : "set") + ")");
-  return join(parts, "; ") + ". A bad signature is refused with 401 and never processed";
+  return core::joinStrings(parts, "; ") +
+         ". A bad signature is refused with 401 and never processed";
 }
 
 }  // namespace
@@ -260,7 +253,7 @@ json securityOf(const config::AppConfig& c, json* attention) {
                            : "Answer within one month (GDPR Art. 12(3), 15, 17, 20)")));
   out.push_back(measure("opt_out", "Immediate opt-out",
                         "an inbound reply matching one of " +
-                            join(c.compliance.opt_out_keywords, ", ") +
+                            core::joinStrings(c.compliance.opt_out_keywords, ", ") +
                             " withdraws consent at once; commercial sends stop"));
   out.push_back(measure("admin_access", "Admin API and dashboard",
                         c.daemon.admin_token.empty()

@@ -8,20 +8,12 @@
 
 #include "app/cli/compliance_report.h"
 #include "app/cli/table_output.h"
+#include "core/util/text.h"
 
 namespace cartrelay::app::cli {
 namespace {
 
 using nlohmann::json;
-
-std::string join(const std::vector<std::string>& parts, std::string_view separator) {
-  std::string out;
-  for (const auto& part : parts) {
-    if (!out.empty()) out += separator;
-    out += part;
-  }
-  return out;
-}
 
 // ---- text -----------------------------------------------------------------
 
@@ -48,10 +40,10 @@ void records(std::ostream& out, const json& items,
   listing.print(out, OutputFormat::kTable);
 }
 
-std::string joinStrings(const json& list) {
+std::string joinedCells(const json& list) {
   std::vector<std::string> parts;
   for (const auto& item : list) parts.push_back(cell(item));
-  return join(parts, "; ");
+  return core::joinStrings(parts, "; ");
 }
 
 }  // namespace
@@ -72,7 +64,7 @@ void printComplianceReportText(const nlohmann::json& report, std::ostream& out) 
   heading(out, "Controller");
   json summary = json::array();
   summary.push_back(json::object({{"jurisdiction", controller.at("jurisdiction")},
-                                  {"laws", joinStrings(controller.at("laws"))},
+                                  {"laws", joinedCells(controller.at("laws"))},
                                   {"role", controller.at("role")}}));
   records(out, summary, {{"jurisdiction", "jurisdiction"}, {"laws", "laws"}, {"role", "role"}});
   out << "\n";
@@ -104,9 +96,10 @@ void printComplianceReportText(const nlohmann::json& report, std::ostream& out) 
     }
     json row = p;
     const bool messaging = p.value("class", "") != "ACCOUNTABILITY";
-    row["templates"] =
-        templates.empty() ? (messaging ? "none configured" : "") : join(templates, "; ");
-    row["journeys"] = journeys.empty() ? (messaging ? "none" : "") : join(journeys, ", ");
+    row["templates"] = templates.empty() ? (messaging ? "none configured" : "")
+                                         : core::joinStrings(templates, "; ");
+    row["journeys"] =
+        journeys.empty() ? (messaging ? "none" : "") : core::joinStrings(journeys, ", ");
     purposes.push_back(std::move(row));
   }
   records(out, purposes,
