@@ -8,10 +8,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/util/log.h"
+#include "core/util/url_encoding.h"
 
 namespace cartrelay::compliance {
 namespace {
 
+using core::percentEncode;
 using core::Result;
 using core::Status;
 using core::net::HttpRequest;
@@ -60,22 +62,6 @@ bool isSourceName(std::string_view v) {
     if (!(std::isupper(static_cast<unsigned char>(c)) || isDigit(c) || c == '_')) return false;
   }
   return true;
-}
-
-std::string percentEncode(std::string_view text) {
-  static const char* const kHex = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0x0F]);
-    }
-  }
-  return out;
 }
 
 // A string field; integers are accepted too because public clients disagree

@@ -5,10 +5,12 @@
 #include <utility>
 
 #include "core/util/base64.h"
+#include "core/util/url_encoding.h"
 
 namespace cartrelay::connectors::woocommerce {
 namespace {
 
+using core::percentEncode;
 using core::Result;
 using core::Status;
 using Json = nlohmann::json;
@@ -38,24 +40,6 @@ std::string hostOf(const std::string& url) {
 }
 
 }  // namespace
-
-std::string percentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 0x0f]);
-    }
-  }
-  return out;
-}
 
 RestClient::RestClient(RestOptions options, core::net::HttpClient& http, const core::Clock& clock,
                        core::polling::WaitFn wait)

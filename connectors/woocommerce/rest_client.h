@@ -88,7 +88,4 @@ class RestClient {
   int rate_limit_waits_ = 0;
 };
 
-// RFC 3986 percent-encoding of a query component (unreserved bytes kept).
-std::string percentEncode(std::string_view text);
-
 }  // namespace cartrelay::connectors::woocommerce

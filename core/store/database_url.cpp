@@ -29,24 +29,6 @@ Result<std::string> percentDecode(std::string_view text, std::string_view field)
   return std::move(*out);
 }
 
-// Encodes everything outside RFC 3986 "unreserved" (plus '/' when allowed).
-std::string percentEncode(std::string_view text, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '.' || c == '_' || c == '~' ||
-        (keep_slash && c == '/')) {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0x0F]);
-    }
-  }
-  return out;
-}
-
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),

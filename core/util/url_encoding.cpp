@@ -25,6 +25,25 @@ std::optional<std::string> percentDecode(std::string_view text, bool plus_as_spa
   return out;
 }
 
+std::string percentEncode(std::string_view text, bool keep_slash) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved || (keep_slash && c == '/')) {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 0x0F]);
+    }
+  }
+  return out;
+}
+
 std::vector<std::pair<std::string_view, std::string_view>> splitQueryPairs(std::string_view query) {
   std::vector<std::pair<std::string_view, std::string_view>> pairs;
   while (!query.empty()) {

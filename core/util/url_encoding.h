@@ -14,6 +14,11 @@ namespace cartrelay::core {
 // included, so callers that need text check for that themselves.
 std::optional<std::string> percentDecode(std::string_view text, bool plus_as_space);
 
+// RFC 3986 percent-encoding of one URL component: every byte outside the
+// "unreserved" set (A-Z a-z 0-9 - . _ ~), and '/' too unless keep_slash
+// (a path), becomes %XX with upper-case hex.
+std::string percentEncode(std::string_view text, bool keep_slash = false);
+
 // Splits "a=1&b&&c=" into the still-encoded pairs {"a","1"}, {"b",""},
 // {"c",""}: empty pieces are skipped, a piece without '=' has an empty
 // value. The views point into `query`.

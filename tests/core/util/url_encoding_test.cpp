@@ -29,5 +29,13 @@ TEST(SplitQueryPairsTest, KeepsEncodingAndSkipsEmptyPieces) {
   EXPECT_TRUE(splitQueryPairs("").empty());
 }
 
+TEST(PercentEncodeTest, KeepsUnreservedBytesAndEncodesTheRest) {
+  EXPECT_EQ(percentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(percentEncode("a b&c=d/e"), "a%20b%26c%3Dd%2Fe");
+  EXPECT_EQ(percentEncode("a/b c", /*keep_slash=*/true), "a/b%20c");
+  EXPECT_EQ(percentEncode("ş"), "%C5%9F");
+  EXPECT_EQ(percentDecode(percentEncode("QVFIU+/=x y"), false), "QVFIU+/=x y");
+}
+
 }  // namespace
 }  // namespace cartrelay::core
