@@ -276,9 +276,12 @@ TEST_P(InboxProcessingTest, GroupCommitStoresEveryEventOnceAcrossThreads) {
 }
 
 TEST_P(InboxProcessingTest, ABusyIntakeDelaysButNeverStarvesProcessing) {
-  // A flood: every look at the intake finds 100 more events than the last.
+  // A flood: every look at the intake finds a billion more events than the
+  // last. The processor compares arrivals with the time since its previous
+  // look, which on a loaded machine (a slow MariaDB insert before the first
+  // look) can be seconds; no real elapsed time makes a billion look quiet.
   std::atomic<std::uint64_t> total{0};
-  std::atomic<std::uint64_t> per_look{100};
+  std::atomic<std::uint64_t> per_look{1'000'000'000};
   std::atomic<int> asked{0};
   InboxProcessor::Options options;
   options.intake_total = [&] {
