@@ -65,6 +65,14 @@ compliance::SendGate::Options sendGateOptionsOf(
     o.shops[id->second] = {shop.name, shop.country, zone};
   }
   o.policy_version = config.source_sha256;
+  // Sandbox sends nothing to Meta, so Meta's view of a template is
+  // irrelevant there; live, it is the truth as far as it is known, and all
+  // of the truth once the registry can be synced (waba_id).
+  if (config.whatsapp.mode == "live") {
+    o.template_registry = config.whatsapp.waba_id.empty()
+                              ? compliance::TemplateRegistry::kWhenKnown
+                              : compliance::TemplateRegistry::kAuthoritative;
+  }
   return o;
 }
 

@@ -20,6 +20,7 @@
 #include "app/signals.h"
 #include "app/store_health.h"
 #include "app/store_options.h"
+#include "app/template_sync.h"
 #include "app/version.h"
 #include "app/whatsapp_event_handler.h"
 #include "compliance/audit_service.h"
@@ -50,6 +51,9 @@ constexpr std::chrono::milliseconds kStoreProbeInterval{1000};
 // How soon a consent change seen on a platform reaches the ledger.
 constexpr std::chrono::milliseconds kConsumerInterval{500};
 constexpr std::chrono::milliseconds kRetentionInterval{24LL * 60 * 60 * 1000};
+// One template listing (every page) may take this long before the sync
+// gives up until its next period.
+constexpr std::int64_t kTemplateSyncTimeoutMs = 15'000;
 
 // Blocks until TERM or INT; HUP is acknowledged and ignored.
 int waitForStopSignal() {
@@ -223,6 +227,36 @@ int runDaemon(const config::AppConfig& config) {
     return 1;
   }
   std::unique_ptr<MessageSending> sending = std::move(sending_created).value();
+
+  // Live with a WhatsApp Business Account: Meta's status of each template,
+  // which the gate reads (a paused template holds its steps). The first
+  // sync runs before anything is sent, so a fresh store does not hold every
+  // message back as "not known at Meta" until the first period ends.
+  std::unique_ptr<core::net::DefaultHttpClient> template_http;
+  std::unique_ptr<TemplateSync> template_sync;
+  std::unique_ptr<core::PeriodicTask> template_task;
+  if (config.whatsapp.mode == "live" && !config.whatsapp.waba_id.empty()) {
+    core::net::FetchLimits limits;
+    limits.total_timeout_ms = kTemplateSyncTimeoutMs;
+    template_http = std::make_unique<core::net::DefaultHttpClient>(limits);
+    template_sync =
+        std::make_unique<TemplateSync>(config, *database, *template_http, clock, &metrics);
+    auto syncTemplates = [&template_sync] {
+      auto synced = template_sync->run();
+      if (!synced.isOk()) {
+        log::warn("whatsapp.template_sync_failed").status(synced.status());
+        return;
+      }
+      log::info("whatsapp.template_sync")
+          .kv("listed", static_cast<std::int64_t>(synced->listed))
+          .kv("changed", static_cast<std::int64_t>(synced->changed))
+          .kv("unusable", static_cast<std::int64_t>(synced->unusable.size()));
+    };
+    syncTemplates();
+    template_task = std::make_unique<core::PeriodicTask>(
+        std::chrono::milliseconds(config.whatsapp.template_sync_interval_ms), syncTemplates,
+        core::PeriodicTask::Start::kAfterInterval);
+  }
   auto interrupted = sending->delivery().recoverInterrupted();
   if (!interrupted.isOk()) {
     log::error("daemon.outbox_recovery_failed").status(interrupted.status());
@@ -245,6 +279,7 @@ int runDaemon(const config::AppConfig& config) {
   // by the handler (statuses, opt-outs, template updates).
   WhatsAppEventHandler whatsapp_events(sending->delivery(), sending->consent(),
                                        whatsapp::KeywordMatcher(config.compliance.opt_out_keywords),
+                                       whatsapp::KeywordMatcher(config.compliance.opt_in_keywords),
                                        *keys, clock);
   auto processor = std::make_unique<core::inbox::InboxProcessor>(
       *database, *keys, clock, makeInboxRouter(config, &whatsapp_events), &metrics,
@@ -358,6 +393,7 @@ int runDaemon(const config::AppConfig& config) {
   store_health.reset();
   compliance_task.reset();
   iys_task.reset();
+  template_task.reset();
   retention_task.reset();
   sending.reset();
   audit->stop();  // signs what is left unsigned

@@ -5,8 +5,8 @@
 
 #include <soci/soci.h>
 
+#include "compliance/whatsapp_templates.h"
 #include "connectors/whatsapp/webhook_events.h"
-#include "core/store/detail/bind.h"
 #include "core/store/detail/errors.h"
 #include "core/util/log.h"
 
@@ -76,52 +76,28 @@ Status noteInbound(soci::session& s, const std::string& subject_ref, core::Epoch
   });
 }
 
+// A template webhook into the registry the gate reads (rule 38).
 Status noteTemplate(soci::session& s, const whatsapp::TemplateEvent& t, core::EpochMillis now) {
-  return detail::guarded("whatsapp_templates.update", [&]() -> Status {
-    std::string name = t.name;
-    std::string language = t.language;
-    long long known = 0;
-    s << "SELECT COUNT(*) FROM whatsapp_templates WHERE name = :n AND language = :l",
-        soci::use(name), soci::use(language), soci::into(known);
-    if (known == 0) {
-      std::string status = t.kind == whatsapp::TemplateEventKind::kStatus ? t.status : "UNKNOWN";
-      std::string id = t.template_id;
-      std::int64_t at = now;
-      s << "INSERT INTO whatsapp_templates (name, language, template_id, status, updated_at_ms)"
-           " VALUES (:n, :l, :id, :st, :now)",
-          soci::use(name), soci::use(language), soci::use(id), soci::use(status), soci::use(at);
-    }
-    std::int64_t at = now;
-    switch (t.kind) {
-      case whatsapp::TemplateEventKind::kStatus: {
-        std::string status = t.status;
-        detail::NullableText category(t.category);
-        std::string reason = t.reason;
-        s << "UPDATE whatsapp_templates SET status = :st, category = COALESCE(:c, category),"
-             " reason = :r, updated_at_ms = :now WHERE name = :n AND language = :l",
-            soci::use(status), soci::use(category.value, category.ind), soci::use(reason),
-            soci::use(at), soci::use(name), soci::use(language);
-        break;
-      }
-      case whatsapp::TemplateEventKind::kQuality: {
-        std::string quality = t.new_quality;
-        s << "UPDATE whatsapp_templates SET quality = :q, updated_at_ms = :now"
-             " WHERE name = :n AND language = :l",
-            soci::use(quality), soci::use(at), soci::use(name), soci::use(language);
-        break;
-      }
-      case whatsapp::TemplateEventKind::kCategory: {
-        std::string category = t.new_category;
-        s << "UPDATE whatsapp_templates SET category = :c, updated_at_ms = :now"
-             " WHERE name = :n AND language = :l",
-            soci::use(category), soci::use(at), soci::use(name), soci::use(language);
-        break;
-      }
-      case whatsapp::TemplateEventKind::kComponents:
-        break;
-    }
-    return Status::ok();
-  });
+  compliance::MetaTemplate update;
+  update.name = t.name;
+  update.language = t.language;
+  update.template_id = t.template_id;
+  switch (t.kind) {
+    case whatsapp::TemplateEventKind::kStatus:
+      update.status = t.status;
+      update.category = t.category;
+      update.reason = t.reason;
+      return compliance::whatsapp_templates::noteStatus(s, update, now);
+    case whatsapp::TemplateEventKind::kQuality:
+      update.quality = t.new_quality;
+      return compliance::whatsapp_templates::noteQuality(s, update, now);
+    case whatsapp::TemplateEventKind::kCategory:
+      update.category = t.new_category;
+      return compliance::whatsapp_templates::noteCategory(s, update, now);
+    case whatsapp::TemplateEventKind::kComponents:
+      break;
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -154,8 +130,20 @@ Status WhatsAppEventHandler::handle(soci::session& s, const core::model::InboxEv
       const std::string phone = "+" + in->from;
       const std::string subject = keys_.hasher().hash("phone", phone);
       applied = noteInbound(s, subject, in->timestamp_ms, now);
-      const bool stop = opt_out_.matches(in->text) || (in->kind == whatsapp::InboundKind::kButton &&
-                                                       opt_out_.matches(in->payload));
+      const auto said = [&](const whatsapp::KeywordMatcher& keywords) {
+        return keywords.matches(in->text) ||
+               (in->kind == whatsapp::InboundKind::kButton && keywords.matches(in->payload));
+      };
+      // Stop wins over start: a reply in both lists must not keep anyone
+      // subscribed.
+      const bool stop = said(opt_out_);
+      if (applied.isOk() && !stop && said(opt_in_)) {
+        applied = skipped("opt_in_keyword", event.id,
+                          consent_
+                              .record(s, compliance::WhatsAppSignal::kKeywordStart, phone,
+                                      in->timestamp_ms, {{"wamid", in->wamid}, {"via", in->type}})
+                              .status());
+      }
       if (applied.isOk() && stop) {
         applied = skipped("opt_out_keyword", event.id,
                           consent_
@@ -177,9 +165,13 @@ Status WhatsAppEventHandler::handle(soci::session& s, const core::model::InboxEv
               .record(s, signal, "+" + pref->wa_id, pref->timestamp_ms, {{"detail", pref->detail}})
               .status());
     } else if (const auto* t = std::get_if<whatsapp::TemplateEvent>(&item.event)) {
-      applied = noteTemplate(s, *t, now);
-      if (applied.isOk() && t->kind == whatsapp::TemplateEventKind::kStatus &&
-          (t->status == "PAUSED" || t->status == "DISABLED" || t->status == "REJECTED")) {
+      const Status noted = noteTemplate(s, *t, now);
+      applied = skipped("template", event.id, noted);
+      if (noted.isOk() && t->kind == whatsapp::TemplateEventKind::kStatus &&
+          t->status != "PENDING" &&
+          compliance::availabilityOf(t->status) != compliance::TemplateAvailability::kApproved) {
+        // Its journey steps now wait (TEMPLATE_PAUSED) or are dropped
+        // (TEMPLATE_NOT_APPROVED): somebody has to fix the template.
         core::log::error("whatsapp.template_unusable")
             .kv("template", t->name)
             .kv("language", t->language)

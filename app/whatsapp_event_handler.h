@@ -17,7 +17,8 @@ namespace cartrelay::app {
 //                     our outbox id; the first error's code for `failed`
 //   messages          the customer-service window and engagement counts
 //                     (whatsapp_contacts); a text or button reply matching
-//                     compliance.opt_out_keywords is a withdrawal
+//                     compliance.opt_out_keywords is a withdrawal; one
+//                     matching compliance.opt_in_keywords is evidence
 //   user_preferences  marketing_messages stop -> withdrawal, resume ->
 //                     evidence
 //   template updates  whatsapp_templates (status, category, quality)
@@ -36,10 +37,12 @@ class WhatsAppEventHandler final : public core::ports::InboxEventHandler {
  public:
   WhatsAppEventHandler(const compliance::OutboxDelivery& delivery,
                        const compliance::WhatsAppConsent& consent, whatsapp::KeywordMatcher opt_out,
-                       const core::KeyRing& keys, const core::Clock& clock)
+                       whatsapp::KeywordMatcher opt_in, const core::KeyRing& keys,
+                       const core::Clock& clock)
       : delivery_(delivery),
         consent_(consent),
         opt_out_(std::move(opt_out)),
+        opt_in_(std::move(opt_in)),
         keys_(keys),
         clock_(clock) {}
 
@@ -49,6 +52,7 @@ class WhatsAppEventHandler final : public core::ports::InboxEventHandler {
   const compliance::OutboxDelivery& delivery_;
   const compliance::WhatsAppConsent& consent_;
   whatsapp::KeywordMatcher opt_out_;
+  whatsapp::KeywordMatcher opt_in_;
   const core::KeyRing& keys_;
   const core::Clock& clock_;
 };

@@ -26,10 +26,19 @@ namespace cartrelay::compliance {
 
 enum class Jurisdiction { kTR, kEU };
 
+// Whether Meta lets a template be sent now (rule 38; whatsapp_templates.h
+// maps Meta's statuses onto these).
+enum class TemplateAvailability {
+  kApproved,     // APPROVED: sendable
+  kPaused,       // paused, disabled, in review, not (yet) known: the step waits
+  kNotApproved,  // rejected or deleted: never sendable as it is
+};
+
 struct MessageTemplate {
   std::string name;  // [template.NAME]
+  // Meta's category when the template registry knows it, else the configured one.
   TemplateCategory category = TemplateCategory::kMarketing;
-  bool approved = true;  // only APPROVED templates at Meta are sendable (rule 38)
+  TemplateAvailability availability = TemplateAvailability::kApproved;
 };
 
 // One message somebody wants to send.

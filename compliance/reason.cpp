@@ -16,6 +16,7 @@ constexpr std::array kAllReasons = {
     Reason::kPromoTermsMissing,
     Reason::kTemplateNotApproved,
     Reason::kTemplateCategoryMismatch,
+    Reason::kTemplatePaused,
     Reason::kNoConsent,
     Reason::kConsentWithdrawn,
     Reason::kConsentIncomplete,
@@ -73,6 +74,8 @@ std::string_view toString(Reason reason) {
       return "TEMPLATE_NOT_APPROVED";
     case Reason::kTemplateCategoryMismatch:
       return "TEMPLATE_CATEGORY_MISMATCH";
+    case Reason::kTemplatePaused:
+      return "TEMPLATE_PAUSED";
     case Reason::kNoConsent:
       return "NO_CONSENT";
     case Reason::kConsentWithdrawn:

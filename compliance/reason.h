@@ -27,6 +27,7 @@ enum class Reason {
   kPromoTermsMissing,           // PROMO_TERMS_MISSING, rule 32
   kTemplateNotApproved,         // TEMPLATE_NOT_APPROVED, rule 38
   kTemplateCategoryMismatch,    // TEMPLATE_CATEGORY_MISMATCH, rule 38
+  kTemplatePaused,  // TEMPLATE_PAUSED (defer): paused, disabled or in review at Meta, rule 38
   // Consent (TR and EU).
   kNoConsent,             // NO_CONSENT, rules 7 and 21
   kConsentWithdrawn,      // CONSENT_WITHDRAWN; the rule list's OPTED_OUT, rules 24 and 26

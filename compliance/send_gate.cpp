@@ -2,6 +2,7 @@
 
 #include <soci/soci.h>
 
+#include "compliance/whatsapp_templates.h"
 #include "core/store/database.h"
 #include "core/store/detail/bind.h"
 #include "core/store/detail/errors.h"
@@ -91,6 +92,29 @@ Status readFacts(soci::session& s, const ConsentLedger& ledger, std::int64_t sho
   });
 }
 
+// Rule 38 with Meta's word: the template's availability and category as the
+// registry has them, read in the deciding transaction so a webhook that
+// paused the template a moment ago already counts.
+Status applyRegistry(soci::session& s, TemplateRegistry registry, const GateTemplate& tmpl,
+                     MessageTemplate& message_template) {
+  if (registry == TemplateRegistry::kOff || tmpl.meta_name.empty()) return Status::ok();
+  CARTRELAY_ASSIGN_OR_RETURN(std::optional<MetaTemplate> at_meta,
+                             whatsapp_templates::find(s, tmpl.meta_name, tmpl.language));
+  if (!at_meta) {
+    if (registry == TemplateRegistry::kAuthoritative) {
+      message_template.availability = TemplateAvailability::kPaused;
+    }
+    return Status::ok();
+  }
+  message_template.availability = availabilityOf(at_meta->status);
+  // Rule 39: Meta may have re-categorised a UTILITY template as MARKETING;
+  // the category "at time of use" is what the message is.
+  if (auto category = parseTemplateCategory(at_meta->category)) {
+    message_template.category = *category;
+  }
+  return Status::ok();
+}
+
 nlohmann::json auditPayload(std::int64_t outbox_id, std::int64_t shop_id,
                             const SendRequest& request, const GateTemplate& tmpl, const Decision& d,
                             const std::string& policy_version, bool reevaluated) {
@@ -171,7 +195,10 @@ Result<Outcome> SendGate::decideAndRecord(soci::session& s, const Pending& p, Ga
   Outcome out;
   CARTRELAY_RETURN_IF_ERROR(
       readFacts(s, ledger_, request.shop_id, existing_id, p.intent, now, facts));
-  out.decision = decide(p.intent, facts, options_.policy, now);
+  MessageIntent intent = p.intent;
+  CARTRELAY_RETURN_IF_ERROR(
+      applyRegistry(s, options_.template_registry, t, intent.message_template));
+  out.decision = decide(intent, facts, options_.policy, now);
   const Decision& d = out.decision;
 
   detail::NullableText reason(d.reason ? std::string(toString(*d.reason)) : std::string());
@@ -291,7 +318,7 @@ Result<Outcome> SendGate::submit(const SendRequest& request) const {
   p.tmpl = &tmpl->second;
   p.phone = core::normalisePhone(request.phone, shop->second.country);
   p.intent.subject_ref = keys_.hasher().hash("phone", p.phone.value);
-  p.intent.message_template = {request.template_name, p.tmpl->category, p.tmpl->approved};
+  p.intent.message_template = {request.template_name, p.tmpl->category, p.tmpl->availability};
   p.intent.purpose = p.tmpl->purpose;
   p.intent.journey = request.journey;
   p.intent.step = request.step;
@@ -412,7 +439,7 @@ Result<bool> markSending(soci::session& s, std::int64_t id, core::EpochMillis no
 // A template the configuration no longer has: decided again, it is denied
 // as not approved (rule 38) instead of being sent under an unknown name.
 const GateTemplate kRemovedTemplate{"", "", TemplateCategory::kMarketing, Purpose::kCampaign,
-                                    false};
+                                    TemplateAvailability::kNotApproved};
 
 }  // namespace
 
@@ -472,7 +499,7 @@ Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbo
     p.tmpl = tmpl == options_.templates.end() ? &kRemovedTemplate : &tmpl->second;
     p.phone = core::normalisePhone(m.phone, shop->second.country);
     p.intent.subject_ref = m.subject_ref;
-    p.intent.message_template = {m.template_name, p.tmpl->category, p.tmpl->approved};
+    p.intent.message_template = {m.template_name, p.tmpl->category, p.tmpl->availability};
     p.intent.purpose = p.tmpl->purpose;
     p.intent.journey = m.journey;
     p.intent.step = m.step;

@@ -47,7 +47,20 @@ struct GateTemplate {
   std::string language;
   TemplateCategory category = TemplateCategory::kMarketing;
   Purpose purpose = Purpose::kCampaign;
-  bool approved = true;  // Meta's status, from the template registry when there is one
+  // kNotApproved only for a template the configuration no longer has; Meta's
+  // status comes from the template registry (Options::template_registry).
+  TemplateAvailability availability = TemplateAvailability::kApproved;
+};
+
+// How Meta's view of the templates (whatsapp_templates.h, filled by the
+// registry sync and the template webhooks) overrides the configuration's:
+enum class TemplateRegistry {
+  kOff,            // the configuration is the truth (sandbox: nothing is at Meta)
+  kWhenKnown,      // a template Meta told us about has Meta's status and
+                   // category; any other is as configured (live, no waba_id:
+                   // only webhooks inform)
+  kAuthoritative,  // as kWhenKnown, and a template Meta never listed is not
+                   // sendable yet (live with waba_id: the registry is synced)
 };
 
 // The configuration's view of a shop.
@@ -59,7 +72,8 @@ struct GateShop {
 
 // The gate in front of every channel (rules 40-43; DESIGN.md "The gate").
 // submit() reads the facts about the recipient (consent fold, suppression,
-// recent commercial sends, the cart, past orders) in a transaction, asks the
+// recent commercial sends, the cart, past orders; Meta's status and category
+// of the template, see TemplateRegistry) in a transaction, asks the
 // pure decide(), and writes in that same transaction the outbox row (state
 // queued, deferred or suppressed) and a `gate.decision` audit record that
 // holds the decision, its reason, the consent event relied on, the template
@@ -85,6 +99,7 @@ class SendGate {
     std::map<std::string, GateTemplate, std::less<>> templates;  // by [template.NAME]
     std::map<std::int64_t, GateShop> shops;                      // by shop id
     std::string policy_version;  // SHA-256 of the configuration (rule 41)
+    TemplateRegistry template_registry = TemplateRegistry::kOff;
     // AuditService::integrity() == kIntact; unset means intact (tests).
     std::function<bool()> audit_intact;
     // The recipient's İYS status for the shop's brand and whether it is

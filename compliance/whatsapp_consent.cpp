@@ -15,6 +15,7 @@ std::string_view withdrawalChannel(WhatsAppSignal signal) {
     case WhatsAppSignal::kMarketingOptOutError:
       return "meta_131050";
     case WhatsAppSignal::kPreferenceResume:
+    case WhatsAppSignal::kKeywordStart:
       return "";
   }
   return "";
@@ -31,10 +32,11 @@ core::Result<int> WhatsAppConsent::record(soci::session& s, WhatsAppSignal signa
   event.subject_ref = keys_.hasher().hash("phone", phone.value);
   event.source = "HS_MESAJ";
   event.event_at = event_at;
-  if (signal == WhatsAppSignal::kPreferenceResume) {
+  if (signal == WhatsAppSignal::kPreferenceResume || signal == WhatsAppSignal::kKeywordStart) {
     event.status = ConsentStatus::kOnay;
     event.event_type = "OBSERVED";
-    event.capture_point = "wa_user_preferences";
+    event.capture_point =
+        signal == WhatsAppSignal::kKeywordStart ? "wa_reply" : "wa_user_preferences";
     event.evidence_only = true;
   } else {
     event.status = ConsentStatus::kRet;

@@ -24,6 +24,7 @@ enum class WhatsAppSignal {
   kPreferenceStop,        // Meta's user_preferences webhook, value "stop"
   kMarketingOptOutError,  // a send refused with 131050
   kPreferenceResume,      // user_preferences "resume"
+  kKeywordStart,          // an inbound text or button matching compliance.opt_in_keywords
 };
 
 // Records WhatsApp's consent signals in the ledger of every shop (the
@@ -32,9 +33,11 @@ enum class WhatsAppSignal {
 //   - a stop (keyword, preference or 131050) is a withdrawal: RET, event
 //     type WITHDRAW, İYS source HS_MESAJ, withdrawal channel wa_keyword |
 //     user_preferences | meta_131050 (rules 24, 26);
-//   - a resume is evidence, not consent (it only lifts Meta's own block;
-//     consent under 6563/GDPR needs an affirmative act the shop captured):
-//     an evidence-only ONAY the gate ignores.
+//   - a resume or an opt-in keyword is evidence, not consent (a resume only
+//     lifts Meta's own block, and a bare keyword names no notice, scope or
+//     verified identity: consent under 6563/GDPR needs the affirmative act
+//     the shop captured): an evidence-only ONAY the gate ignores, capture
+//     point wa_user_preferences | wa_reply.
 // `evidence` (e.g. {"wamid": ...}, {"keyword": "DUR"}) is stored encrypted
 // with the event. Returns how many events were recorded.
 //

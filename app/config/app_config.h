@@ -65,6 +65,7 @@ struct WhatsAppConfig {
   int max_messages_per_second = 80;
   int daily_unique_recipients = 250;
   std::string sandbox_log;
+  std::int64_t template_sync_interval_ms = 0;
 };
 
 struct ComplianceConfig {
@@ -74,6 +75,7 @@ struct ComplianceConfig {
   int max_per_day = 1;
   int max_per_week = 3;
   std::vector<std::string> opt_out_keywords;
+  std::vector<std::string> opt_in_keywords;
   std::string iys;  // "off" | "api"
   std::string iys_url;
   std::string iys_username;

@@ -282,6 +282,7 @@ void buildTyped(Builder& b, AppConfig& c) {
   c.whatsapp.max_messages_per_second = static_cast<int>(b.number(w, "max_messages_per_second"));
   c.whatsapp.daily_unique_recipients = static_cast<int>(b.number(w, "daily_unique_recipients"));
   c.whatsapp.sandbox_log = b.path(w, "sandbox_log");
+  c.whatsapp.template_sync_interval_ms = b.durationMs(w, "template_sync_interval");
   if (c.whatsapp.mode == "live") {
     requireAll(b, w, "mode = live",
                {{"phone_number_id", &c.whatsapp.phone_number_id},
@@ -300,6 +301,7 @@ void buildTyped(Builder& b, AppConfig& c) {
     b.report(p + ".max_per_week", "must not be smaller than max_per_day");
   }
   c.compliance.opt_out_keywords = parseList(b.text(p, "opt_out_keywords"));
+  c.compliance.opt_in_keywords = parseList(b.text(p, "opt_in_keywords"));
   c.compliance.iys = b.text(p, "iys");
   c.compliance.iys_url = b.text(p, "iys_url");
   c.compliance.iys_username = b.text(p, "iys_username");

@@ -123,6 +123,8 @@ constexpr std::array kSchema = {
             "The portfolio's messaging limit: unique recipients per rolling 24 h."},
     KeySpec{"whatsapp", "sandbox_log", T::kString, "/var/lib/cartrelay/sandbox.jsonl", false, 0, 0,
             "", "Sandbox mode: file that receives one JSON line per cleared message."},
+    KeySpec{"whatsapp", "template_sync_interval", T::kDuration, "1h", false, 1 * kMinute, 1 * kDay,
+            "", "Live mode with waba_id: how often the templates' status at Meta is read."},
 
     // [compliance]
     KeySpec{"compliance", "jurisdiction", T::kEnum, "TR", false, 0, 0, "TR|EU",
@@ -140,6 +142,8 @@ constexpr std::array kSchema = {
     KeySpec{"compliance", "opt_out_keywords", T::kList,
             "STOP, DUR, DURDUR, İPTAL, IPTAL, RET, ABONELİKTEN ÇIK", false, 0, 0, "",
             "Inbound replies that withdraw consent (case-insensitive, Turkish casing)."},
+    KeySpec{"compliance", "opt_in_keywords", T::kList, "", false, 0, 0, "",
+            "Inbound replies recorded as evidence of a wish to receive messages (not consent)."},
     KeySpec{"compliance", "iys", T::kEnum, "off", false, 0, 0, "off|api",
             "Check and register consents with IYS (api) or not (off)."},
     KeySpec{"compliance", "iys_url", T::kUrl, "https://api.iys.org.tr", false, 0, 0, "",

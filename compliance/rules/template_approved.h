@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 
 #include "compliance/gate.h"
@@ -7,8 +8,14 @@
 
 namespace cartrelay::compliance::rules {
 
-// Every message: DENY(TEMPLATE_NOT_APPROVED) when the template is not approved
-// at Meta (rule 38). Passes otherwise.
+// How long a step waits for a paused template before asking again. The
+// registry learns of an approval from Meta's webhook at once (or from the
+// periodic sync); a quarter of an hour bounds how late the step then goes.
+inline constexpr std::int64_t kTemplatePausedRetryMs = 15LL * 60 * 1000;
+
+// Every message (rule 38): DENY(TEMPLATE_NOT_APPROVED) when Meta rejected or
+// deleted the template; DEFER(TEMPLATE_PAUSED) for kTemplatePausedRetryMs
+// while it is paused, disabled or not yet approved. Passes when approved.
 std::optional<Decision> templateApproved(const RuleContext& ctx);
 
 }  // namespace cartrelay::compliance::rules

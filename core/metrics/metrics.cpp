@@ -80,7 +80,11 @@ Metrics::Metrics(std::string_view version)
       channel_halted_(&prometheus::BuildGauge()
                            .Name("cartrelay_channel_halted")
                            .Help("1 while the channel is halted (a token or account problem)")
-                           .Register(*registry_)) {
+                           .Register(*registry_)),
+      template_sendable_(&prometheus::BuildGauge()
+                              .Name("cartrelay_template_sendable")
+                              .Help("1 while Meta has the configured template APPROVED")
+                              .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cartrelay_build_info")
       .Help("Build information; the value is always 1")
@@ -153,6 +157,10 @@ void Metrics::countMessage(std::string_view channel, std::string_view outcome) {
 
 void Metrics::setChannelHalted(std::string_view channel, bool halted) {
   channel_halted_->Add({{"channel", std::string(channel)}}).Set(halted ? 1 : 0);
+}
+
+void Metrics::setTemplateSendable(std::string_view template_name, bool sendable) {
+  template_sendable_->Add({{"template", std::string(template_name)}}).Set(sendable ? 1 : 0);
 }
 
 void Metrics::countAuditCheckpoint(bool ok) {

@@ -41,6 +41,8 @@ namespace cartrelay::core::metrics {
 //   cartrelay_channel_halted{channel}                          gauge, 1 while sending is halted
 //   cartrelay_iys_upload_overdue{shop}                         gauge, consent events not in İYS
 //                                                              after 3 business days (alert > 0)
+//   cartrelay_template_sendable{template}                      gauge, 1 while Meta has the
+//                                                              configured template APPROVED
 //
 // `route` is the route pattern ("/webhooks/shopify/{shop}"), never the raw
 // path, so label cardinality stays bounded and no shop data leaks.
@@ -70,6 +72,8 @@ class Metrics {
   void setIysUploadOverdue(std::string_view shop, double events);
   void countMessage(std::string_view channel, std::string_view outcome);
   void setChannelHalted(std::string_view channel, bool halted);
+  // template = the [template.NAME] name.
+  void setTemplateSendable(std::string_view template_name, bool sendable);
 
   // Prometheus text exposition format 0.0.4 of everything registered.
   std::string render() const;
@@ -90,6 +94,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* iys_upload_overdue_;
   prometheus::Family<prometheus::Counter>* messages_;
   prometheus::Family<prometheus::Gauge>* channel_halted_;
+  prometheus::Family<prometheus::Gauge>* template_sendable_;
 };
 
 }  // namespace cartrelay::core::metrics

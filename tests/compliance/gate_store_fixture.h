@@ -41,14 +41,18 @@ class GateStoreTest : public testing::StoreTest {
     gate_ = makeGate(policy_);
   }
 
-  std::unique_ptr<SendGate> makeGate(const GatePolicy& policy) {
+  std::unique_ptr<SendGate> makeGate(const GatePolicy& policy,
+                                     TemplateRegistry registry = TemplateRegistry::kOff) {
     SendGate::Options o;
     o.policy = policy;
+    o.template_registry = registry;
     o.templates = {
         {"cart",
          {"abandoned_cart_1h", "tr", TemplateCategory::kMarketing, Purpose::kAbandonedCart}},
         {"shipped", {"order_shipped", "tr", TemplateCategory::kUtility, Purpose::kShipping}},
-        {"old", {"old_promo", "tr", TemplateCategory::kMarketing, Purpose::kCampaign, false}}};
+        {"old",
+         {"old_promo", "tr", TemplateCategory::kMarketing, Purpose::kCampaign,
+          TemplateAvailability::kNotApproved}}};
     o.shops = {{shop_, {"acme", "TR", "Europe/Istanbul"}}};
     o.policy_version = "cfg-sha";
     o.audit_intact = [this] { return audit_intact_; };

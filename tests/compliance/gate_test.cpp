@@ -18,6 +18,7 @@
 
 #include "compliance/purpose.h"
 #include "compliance/reason.h"
+#include "compliance/rules/template_approved.h"
 #include "core/util/clock.h"
 #include "core/util/time_zone.h"
 
@@ -73,8 +74,8 @@ struct Inputs {
 Inputs allowedTr() {
   Inputs in;
   in.intent.subject_ref = std::string(64, 'a');
-  in.intent.message_template =
-      MessageTemplate{"cart_reminder_1", TemplateCategory::kMarketing, true};
+  in.intent.message_template = MessageTemplate{"cart_reminder_1", TemplateCategory::kMarketing,
+                                               TemplateAvailability::kApproved};
   in.intent.purpose = Purpose::kAbandonedCart;
   in.intent.journey = "abandoned_cart";
   in.intent.step = "1";
@@ -103,7 +104,8 @@ Inputs allowedTr() {
 Inputs allowedEu() {
   Inputs in;
   in.intent.subject_ref = std::string(64, 'b');
-  in.intent.message_template = MessageTemplate{"winback_1", TemplateCategory::kMarketing, true};
+  in.intent.message_template =
+      MessageTemplate{"winback_1", TemplateCategory::kMarketing, TemplateAvailability::kApproved};
   in.intent.purpose = Purpose::kWinback;
   in.intent.journey = "winback";
   in.intent.step = "1";
@@ -121,7 +123,8 @@ Inputs allowedEu() {
 // An order update on a UTILITY template: TRANSACTIONAL.
 Inputs transactionalTr() {
   Inputs in = allowedTr();
-  in.intent.message_template = MessageTemplate{"order_shipped", TemplateCategory::kUtility, true};
+  in.intent.message_template =
+      MessageTemplate{"order_shipped", TemplateCategory::kUtility, TemplateAvailability::kApproved};
   in.intent.purpose = Purpose::kShipping;
   in.intent.journey = "order";
   in.intent.cart_id.reset();
@@ -184,8 +187,13 @@ const std::vector<Case>& reasonCases() {
       {"TRANSFER_BASIS_MISSING", &allowedTr, [](Inputs& in) { in.policy.transfer_basis.clear(); },
        Decision::deny(Reason::kTransferBasisMissing, kCommercial)},
       {"TEMPLATE_NOT_APPROVED", &allowedTr,
-       [](Inputs& in) { in.intent.message_template.approved = false; },
+       [](Inputs& in) {
+         in.intent.message_template.availability = TemplateAvailability::kNotApproved;
+       },
        Decision::deny(Reason::kTemplateNotApproved, kCommercial)},
+      {"TEMPLATE_PAUSED", &allowedTr,
+       [](Inputs& in) { in.intent.message_template.availability = TemplateAvailability::kPaused; },
+       Decision::defer(Reason::kTemplatePaused, kNow + rules::kTemplatePausedRetryMs, kCommercial)},
       {"AUDIT_INTEGRITY_FAILED", &allowedTr, [](Inputs& in) { in.facts.audit_intact = false; },
        Decision::deny(Reason::kAuditIntegrityFailed, kCommercial)},
       {"CONSENT_WITHDRAWN (TR)", &allowedTr,
@@ -274,7 +282,7 @@ TEST(GateOrder, TheFirstDenyInRuleOrderWins) {
   in.facts.consent = ConsentState{};
   in.facts.consent.block_all = true;
   in.policy.transfer_basis.clear();
-  in.intent.message_template.approved = false;
+  in.intent.message_template.availability = TemplateAvailability::kNotApproved;
   in.facts.audit_intact = false;
   in.facts.iys_status = Iys::kRet;
   in.facts.cart_state = CartState::kCompleted;
@@ -291,7 +299,7 @@ TEST(GateOrder, TheFirstDenyInRuleOrderWins) {
       {"DENY(TRANSFER_BASIS_MISSING) COMMERCIAL",
        [](Inputs& i) { i.policy.transfer_basis = "adequacy"; }},
       {"DENY(TEMPLATE_NOT_APPROVED) COMMERCIAL",
-       [](Inputs& i) { i.intent.message_template.approved = true; }},
+       [](Inputs& i) { i.intent.message_template.availability = TemplateAvailability::kApproved; }},
       {"DENY(AUDIT_INTEGRITY_FAILED) COMMERCIAL", [](Inputs& i) { i.facts.audit_intact = true; }},
       {"DENY(NO_CONSENT) COMMERCIAL",
        [](Inputs& i) { i.facts.consent = allowedTr().facts.consent; }},
@@ -466,7 +474,9 @@ TEST(GateTransactional, OnlyTheRulesForEveryMessageApply) {
       {"no transfer basis", &transactionalTr, [](Inputs& in) { in.policy.transfer_basis.clear(); },
        Decision::deny(Reason::kTransferBasisMissing, kTransactional)},
       {"unapproved template", &transactionalTr,
-       [](Inputs& in) { in.intent.message_template.approved = false; },
+       [](Inputs& in) {
+         in.intent.message_template.availability = TemplateAvailability::kNotApproved;
+       },
        Decision::deny(Reason::kTemplateNotApproved, kTransactional)},
       {"about a completed cart", &transactionalTr,
        [](Inputs& in) {

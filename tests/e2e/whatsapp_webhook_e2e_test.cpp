@@ -26,7 +26,15 @@ constexpr const char* kDigits = "905321234567";
 
 class WhatsAppWebhookE2E : public ::testing::Test {
  protected:
-  void start(const std::string& app_secret = kAppSecret) {
+  // `cart_status`: abandoned_cart_1h's status in Meta's template list,
+  // which the daemon syncs at start.
+  void start(const std::string& app_secret = kAppSecret,
+             const std::string& cart_status = "APPROVED") {
+    meta_.setTemplates(nlohmann::json::array({{{"name", "abandoned_cart_1h"},
+                                               {"language", "tr"},
+                                               {"status", cart_status},
+                                               {"category", "MARKETING"},
+                                               {"id", "1002"}}}));
     const auto& o = meta_.options();
     h_.writeConfig(
         "mode = live\napi_base = " + meta_.baseUrl() + "\napi_version = " + o.version +
@@ -36,7 +44,7 @@ class WhatsAppWebhookE2E : public ::testing::Test {
         "[shop.acme]\nplatform = shopify\nshop_domain = acme.myshopify.com\n"
         "webhook_secret = test_secret\ncountry = TR\n"
         "[compliance]\ntransfer_basis = explicit_consent\nquiet_hours = 00:00-23:59\n"
-        "max_per_day = 10\nmax_per_week = 10\n"
+        "max_per_day = 10\nmax_per_week = 10\nopt_in_keywords = BAŞLA\n"
         "[template.cart]\nmeta_name = abandoned_cart_1h\npurpose = abandoned_cart\n"
         "sender_id = Acme\nopt_out = Reklam almamak için RET yazın\nbody_params = first_name\n");
     std::string why;
@@ -151,6 +159,62 @@ TEST_F(WhatsAppWebhookE2E, AStopReplyAndAPreferenceStopAreWithdrawals) {
   EXPECT_EQ(meta_.acceptedCount(), 0u);
   EXPECT_EQ(h_.process().output().find("5321234567"), std::string::npos)
       << "no phone in the daemon's log";
+}
+
+TEST_F(WhatsAppWebhookE2E, AnOptInKeywordIsEvidenceNotConsent) {
+  start();
+  grant();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(meta_.post(meta_.inboundTextBody(kDigits, "STOP")).status, 200);
+  ASSERT_TRUE(eventually([&] { return consentStatus() == "RET"; }, std::chrono::seconds(20)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_EQ(meta_.post(meta_.inboundTextBody(kDigits, "başla")).status, 200);
+  ASSERT_TRUE(inboxSettles(h_));
+
+  auto shown = nlohmann::json::parse(
+      h_.cli({"consent", "show", "--phone", kPhone, "--json"}).output, nullptr, false);
+  ASSERT_TRUE(shown.is_object());
+  const nlohmann::json& last = shown["events"].back();
+  EXPECT_EQ(last["capture_point"], "wa_reply") << last.dump();
+  EXPECT_EQ(last["evidence_only"], true) << last.dump();
+  EXPECT_EQ(last["source"], "HS_MESAJ") << last.dump();
+  // Evidence does not undo the withdrawal: consent needs the shop's notice.
+  EXPECT_EQ(consentStatus(), "RET");
+  EXPECT_NE(sendCart().output.find("CONSENT_WITHDRAWN"), std::string::npos);
+}
+
+TEST_F(WhatsAppWebhookE2E, APausedTemplateHoldsItsMessagesUntilMetaApprovesIt) {
+  start(kAppSecret, "PAUSED");
+  grant();
+  HttpResult metrics = httpRequest(h_.port(), "GET", "/metrics");
+  EXPECT_NE(metrics.body.find("cartrelay_template_sendable{template=\"cart\"} 0"),
+            std::string::npos);
+  EXPECT_NE(h_.process().output().find("whatsapp.template_unusable"), std::string::npos);
+
+  CommandResult held = sendCart();
+  EXPECT_NE(held.output.find("DEFER (TEMPLATE_PAUSED)"), std::string::npos) << held.output;
+  EXPECT_EQ(meta_.acceptedCount(), 0u);
+
+  // Meta approves it again (message_template_status_update): the next
+  // message goes out at once.
+  ASSERT_EQ(
+      meta_.post(meta_.templateStatusBody("APPROVED", 1002, "abandoned_cart_1h", "tr", "MARKETING"))
+          .status,
+      200);
+  ASSERT_TRUE(inboxSettles(h_));
+  CommandResult sent = sendCart();
+  EXPECT_NE(sent.output.find("decision: ALLOW"), std::string::npos) << sent.output;
+  EXPECT_EQ(meta_.acceptedCount(), 1u);
+
+  // Rejected: dropped, not held.
+  ASSERT_EQ(
+      meta_.post(meta_.templateStatusBody("REJECTED", 1002, "abandoned_cart_1h", "tr", "MARKETING"))
+          .status,
+      200);
+  ASSERT_TRUE(inboxSettles(h_));
+  CommandResult denied = sendCart();
+  EXPECT_NE(denied.output.find("DENY (TEMPLATE_NOT_APPROVED)"), std::string::npos) << denied.output;
+  EXPECT_EQ(meta_.acceptedCount(), 1u);
 }
 
 }  // namespace

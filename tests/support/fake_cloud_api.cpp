@@ -644,12 +644,35 @@ FakeResponse FakeCloudApi::handle(const RecordedRequest& request) {
   return messages ? send(request) : listTemplates(request);
 }
 
-FakeResponse FakeCloudApi::listTemplates(const RecordedRequest&) {
+FakeResponse FakeCloudApi::listTemplates(const RecordedRequest& request) {
+  // Graph's cursor paging: `paging.cursors` always, `paging.next` only when
+  // there is a next page. The cursor here is the next offset in "c<N>"
+  // form, opaque to the client like Meta's.
+  std::size_t limit = 25;
+  std::size_t offset = 0;
+  try {
+    if (auto wanted = request.param("limit")) limit = std::stoul(*wanted);
+    if (auto after = request.param("after")) {
+      if (after->size() < 2 || (*after)[0] != 'c') throw std::invalid_argument("cursor");
+      offset = std::stoul(after->substr(1));
+    }
+  } catch (const std::exception&) {
+    return reject(request, RejectCause::kInvalidRequest, 400, 100, "Invalid limit or cursor");
+  }
   std::lock_guard<std::mutex> lock(mu_);
   // nlohmann::json and ordered_json do not mix in one initializer list.
-  OrderedJson data = OrderedJson::parse(templates_.dump());
-  return jsonResponse(
-      200, dump(OrderedJson{{"data", std::move(data)}, {"paging", OrderedJson::object()}}));
+  const OrderedJson all = OrderedJson::parse(templates_.dump());
+  OrderedJson data = OrderedJson::array();
+  for (std::size_t i = offset; i < all.size() && i < offset + limit; ++i) data.push_back(all[i]);
+  const std::size_t end = offset + data.size();
+  OrderedJson paging{
+      {"cursors",
+       {{"before", "c" + std::to_string(offset)}, {"after", "c" + std::to_string(end)}}}};
+  if (end < all.size()) {
+    paging["next"] = baseUrl() + request.path + "?limit=" + std::to_string(limit) + "&after=c" +
+                     std::to_string(end);
+  }
+  return jsonResponse(200, dump(OrderedJson{{"data", std::move(data)}, {"paging", paging}}));
 }
 
 FakeResponse FakeCloudApi::send(const RecordedRequest& request) {

@@ -28,7 +28,8 @@ namespace cartrelay::testing {
 // passing silently.
 //
 //   POST /{version}/{phone_number_id}/messages      (reference §1 "Sending")
-//   GET  /{version}/{waba_id}/message_templates     (reference §7; query ignored)
+//   GET  /{version}/{waba_id}/message_templates     (reference §7; pages of
+//        `limit` (default 25) from the cursor `after`; other parameters ignored)
 //
 // Both need "Authorization: Bearer <Options::access_token>": a missing or
 // other token, or any token while setTokenValid(false), answers 401 with the
@@ -263,6 +264,7 @@ class FakeCloudApi {
   // Every HTTP request the server received: sends, template lists, rejected,
   // hung and dropped ones.
   std::size_t requestCount() const { return server_.requestCount(); }
+  std::vector<RecordedRequest> requests() const { return server_.requests(); }
   std::vector<AcceptedMessage> accepted() const;
   std::vector<Rejection> rejections() const;
   // rejections() without kInjected ones: what cartrelay got wrong. An e2e
