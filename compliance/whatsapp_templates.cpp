@@ -73,6 +73,25 @@ Status requireKey(const MetaTemplate& t) {
   return Status::ok();
 }
 
+// A webhook that reports one field (quality, category): that column and the
+// update time, nothing else. `column` is one of the two literals above,
+// never input.
+Status noteOneField(soci::session& s, const MetaTemplate& update, std::string_view column,
+                    const std::string& value, core::EpochMillis now) {
+  CARTRELAY_RETURN_IF_ERROR(requireKey(update));
+  return detail::guarded("whatsapp_templates." + std::string(column), [&]() -> Status {
+    ensureRow(s, update, now);
+    std::string name = update.name;
+    std::string language = update.language;
+    std::string v = value;
+    std::int64_t at = now;
+    s << "UPDATE whatsapp_templates SET " + std::string(column) +
+             " = :v, updated_at_ms = :now WHERE name = :n AND language = :l",
+        soci::use(v), soci::use(at), soci::use(name), soci::use(language);
+    return Status::ok();
+  });
+}
+
 }  // namespace
 
 TemplateAvailability availabilityOf(std::string_view meta_status) {
@@ -106,33 +125,11 @@ Status noteStatus(soci::session& s, const MetaTemplate& update, core::EpochMilli
 }
 
 Status noteQuality(soci::session& s, const MetaTemplate& update, core::EpochMillis now) {
-  CARTRELAY_RETURN_IF_ERROR(requireKey(update));
-  return detail::guarded("whatsapp_templates.quality", [&]() -> Status {
-    ensureRow(s, update, now);
-    std::string name = update.name;
-    std::string language = update.language;
-    std::string quality = update.quality;
-    std::int64_t at = now;
-    s << "UPDATE whatsapp_templates SET quality = :q, updated_at_ms = :now"
-         " WHERE name = :n AND language = :l",
-        soci::use(quality), soci::use(at), soci::use(name), soci::use(language);
-    return Status::ok();
-  });
+  return noteOneField(s, update, "quality", update.quality, now);
 }
 
 Status noteCategory(soci::session& s, const MetaTemplate& update, core::EpochMillis now) {
-  CARTRELAY_RETURN_IF_ERROR(requireKey(update));
-  return detail::guarded("whatsapp_templates.category", [&]() -> Status {
-    ensureRow(s, update, now);
-    std::string name = update.name;
-    std::string language = update.language;
-    std::string category = update.category;
-    std::int64_t at = now;
-    s << "UPDATE whatsapp_templates SET category = :c, updated_at_ms = :now"
-         " WHERE name = :n AND language = :l",
-        soci::use(category), soci::use(at), soci::use(name), soci::use(language);
-    return Status::ok();
-  });
+  return noteOneField(s, update, "category", update.category, now);
 }
 
 Result<std::vector<MetaTemplate>> replaceAll(soci::session& s,
