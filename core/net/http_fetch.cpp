@@ -17,6 +17,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SSLManager.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketImpl.h>
 #include <Poco/URI.h>
 #include <sys/socket.h>
@@ -167,12 +168,27 @@ Result<HttpResponse> fetch(const HttpRequest& request, const FetchLimits& limits
     return Poco::Timespan(std::max<std::int64_t>(left.count(), 1000));
   };
   auto expired = [&] { return SteadyClock::now() >= deadline; };
+  std::unique_ptr<Poco::Net::HTTPClientSession> session;
   // Until sendRequest() returns, nothing of the request can have reached
   // the server (it connects and handshakes first).
-  bool sent = false;
+  bool request_started = false;
+  // Whether the request may have reached the server. Over TLS not even a
+  // returned sendRequest() proves that: Poco can come back from a handshake
+  // that is still waiting for the peer (its timeout surfaces later, on the
+  // first write or read), and no request byte leaves before the handshake
+  // is done. A completed handshake is the only way to hold the server's
+  // certificate, so its presence is the proof.
+  auto sent = [&]() -> bool {
+    if (!request_started) return false;
+    if (!https) return true;
+    try {
+      return Poco::Net::SecureStreamSocket(session->socket()).havePeerCertificate();
+    } catch (const Poco::Exception&) {
+      return true;  // cannot tell: assume it may have arrived
+    }
+  };
 
   try {
-    std::unique_ptr<Poco::Net::HTTPClientSession> session;
     const auto port = uri.getPort();
     if (https) {
       session = std::make_unique<Poco::Net::HTTPSClientSession>(host, port, clientContext());
@@ -194,12 +210,12 @@ Result<HttpResponse> fetch(const HttpRequest& request, const FetchLimits& limits
     if (send_body) poco_request.setContentLength64(static_cast<Poco::Int64>(request.body.size()));
 
     std::ostream& out = session->sendRequest(poco_request);  // connects (and handshakes)
-    sent = true;
+    request_started = true;
     if (cancel != nullptr && !cancel->attach(session->socket().impl()->sockfd()))
-      return failure(host, "cancelled", cancel);
+      return failure(host, "cancelled", cancel, sent());
     if (send_body)
       out.write(request.body.data(), static_cast<std::streamsize>(request.body.size()));
-    if (expired()) return failure(host, "timed out", cancel);
+    if (expired()) return failure(host, "timed out", cancel, sent());
 
     session->socket().setReceiveTimeout(remaining());
     Poco::Net::HTTPResponse poco_response;
@@ -232,23 +248,23 @@ Result<HttpResponse> fetch(const HttpRequest& request, const FetchLimits& limits
     }
     return response;
   } catch (const Poco::TimeoutException&) {
-    return failure(host, "timed out", cancel, sent);
+    return failure(host, "timed out", cancel, sent());
   } catch (const Poco::Net::ConnectionRefusedException&) {
-    return failure(host, "connection refused", cancel, sent);
+    return failure(host, "connection refused", cancel, sent());
   } catch (const Poco::Net::HostNotFoundException&) {
-    return failure(host, "cannot resolve host", cancel, sent);
+    return failure(host, "cannot resolve host", cancel, sent());
   } catch (const Poco::Net::NoAddressFoundException&) {
-    return failure(host, "cannot resolve host", cancel, sent);
+    return failure(host, "cannot resolve host", cancel, sent());
   } catch (const Poco::Net::SSLException& e) {
-    return failure(host, "TLS: " + e.displayText(), cancel, sent);
+    return failure(host, "TLS: " + e.displayText(), cancel, sent());
   } catch (const Poco::Net::NoMessageException&) {
-    return failure(host, "connection closed without a response", cancel, sent);
+    return failure(host, "connection closed without a response", cancel, sent());
   } catch (const Poco::Net::MessageException&) {
-    return failure(host, "malformed HTTP response", cancel, sent);
+    return failure(host, "malformed HTTP response", cancel, sent());
   } catch (const Poco::Exception& e) {
-    return failure(host, e.displayText(), cancel, sent);
+    return failure(host, e.displayText(), cancel, sent());
   } catch (const std::exception& e) {
-    return failure(host, e.what(), cancel, sent);
+    return failure(host, e.what(), cancel, sent());
   }
 }
 

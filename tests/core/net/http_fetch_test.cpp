@@ -138,6 +138,22 @@ TEST(HttpFetch, HttpsToAPlainServerFailsTheHandshake) {
   EXPECT_TRUE(requestNeverSent(response.status())) << response.status().message();
 }
 
+TEST(HttpFetch, ATlsHandshakeThatNeverCompletesWasNeverSent) {
+  // A peer that accepts the connection but never answers the ClientHello
+  // (the kernel completes the TCP handshake from the listen backlog). The
+  // request cannot have reached it, whichever timeout ends the attempt.
+  Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
+  const int port = silent.address().port();
+  for (const auto& [connect_ms, total_ms] : {std::pair{100, 300}, std::pair{2000, 300}}) {
+    auto response = fetch(get("https://127.0.0.1:" + std::to_string(port) + "/"),
+                          limits(connect_ms, total_ms, 1 << 20));
+    ASSERT_FALSE(response.isOk());
+    EXPECT_EQ(response.status().code(), Status::Code::kUnavailable);
+    EXPECT_TRUE(requestNeverSent(response.status()))
+        << connect_ms << "/" << total_ms << ": " << response.status().message();
+  }
+}
+
 TEST(HttpFetch, AServerThatNeverAnswersTimesOut) {
   FakeHttpServer server([](const RecordedRequest&) { return FakeResponse{}; });
   server.failNext(FailureMode::kHang);
