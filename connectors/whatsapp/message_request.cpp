@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "core/util/text.h"
+#include "core/util/url_encoding.h"
 
 namespace cartrelay::whatsapp {
 
@@ -103,45 +104,6 @@ bool isE164(std::string_view s) {
   if (s.size() < 8 || s.size() > 16 || s.front() != '+' || s[1] == '0') return false;
   for (char c : s.substr(1)) {
     if (!isDigit(c)) return false;
-  }
-  return true;
-}
-
-// Meta fetches header media itself, so the link must be absolute https with a
-// plausible host; whitespace or control characters mean a broken template
-// value, not a URL.
-bool isHttpsLink(std::string_view s) {
-  constexpr std::string_view kScheme = "https://";
-  if (s.size() <= kScheme.size()) return false;
-  for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kScheme[i]) return false;
-  }
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7F || u >= 0x80) return false;
-  }
-  const std::string_view rest = s.substr(kScheme.size());
-  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  std::string_view host = authority;
-  if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    const std::string_view port = authority.substr(colon + 1);
-    if (port.empty() || port.size() > 5) return false;
-    for (char c : port) {
-      if (!isDigit(c)) return false;
-    }
-    host = authority.substr(0, colon);
-  }
-  // Userinfo ("user:pass@host") is refused: Meta has no use for credentials
-  // and they would end up in its logs.
-  if (host.empty() || host.front() == '.' || host.front() == '-' || host.back() == '.') {
-    return false;
-  }
-  for (char c : host) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '.' || c == '-')) {
-      return false;
-    }
   }
   return true;
 }
@@ -407,7 +369,10 @@ core::Result<json> buildTemplateRequest(const TemplateLayout& layout, std::strin
                                            " has a media header without a parameter");
     }
     CARTRELAY_ASSIGN_OR_RETURN(std::string link, paramText(params, layout.header_param));
-    if (!isHttpsLink(link)) return paramError(layout.header_param, "is not an https link");
+    // Meta fetches header media itself, so the link must be absolute https.
+    if (!core::isWebLink(link, /*https_only=*/true)) {
+      return paramError(layout.header_param, "is not an https link");
+    }
     const std::string type(mediaType(layout.header));
     json media = {{"type", type}};
     media[type] = {{"link", std::move(link)}};
