@@ -203,6 +203,7 @@ core::Result<json> bodyParameter(const BodyParam& param, bool named, const json&
   json out;
   switch (param.type) {
     case ParamType::kText:
+    case ParamType::kLink:
       out = json{{"type", "text"}, {"text", std::move(value)}};
       break;
     case ParamType::kCurrency: {
@@ -265,8 +266,8 @@ core::Result<std::vector<BodyParam>> parseBodyParams(std::string_view text) {
     const std::string_view name = core::trimAsciiWhitespace(token.substr(0, colon));
     if (!isParamName(name)) {
       return core::Status::invalidArgument("body_params: " + inQuotes(token) +
-                                           " is not NAME[:text|currency|date_time] with NAME of "
-                                           "a-z, 0-9 and _");
+                                           " is not NAME[:text|currency|date_time|link] with "
+                                           "NAME of a-z, 0-9 and _");
     }
     BodyParam param{std::string(name), ParamType::kText};
     if (colon != std::string_view::npos) {
@@ -277,10 +278,12 @@ core::Result<std::vector<BodyParam>> parseBodyParams(std::string_view text) {
         param.type = ParamType::kCurrency;
       } else if (type == "date_time") {
         param.type = ParamType::kDateTime;
+      } else if (type == "link") {
+        param.type = ParamType::kLink;
       } else {
         return core::Status::invalidArgument("body_params: unknown type " + inQuotes(type) +
                                              " for " + inQuotes(name) +
-                                             " (text, currency or date_time)");
+                                             " (text, currency, date_time or link)");
       }
     }
     if (!seen.insert(name).second) {
@@ -299,12 +302,14 @@ core::Result<std::vector<TemplateButton>> parseButtons(std::string_view text) {
     const std::string_view value = colon == std::string_view::npos
                                        ? std::string_view()
                                        : core::trimAsciiWhitespace(token.substr(colon + 1));
-    if (kind == "url") {
+    if (kind == "url" || kind == "tracked_url") {
       if (!isParamName(value)) {
-        return core::Status::invalidArgument("buttons: " + inQuotes(token) +
-                                             " is not url:PARAM with PARAM of a-z, 0-9 and _");
+        return core::Status::invalidArgument("buttons: " + inQuotes(token) + " is not " +
+                                             std::string(kind) +
+                                             ":PARAM with PARAM of a-z, 0-9 and _");
       }
-      out.push_back({TemplateButton::Kind::kUrl, std::string(value)});
+      out.push_back({kind == "url" ? TemplateButton::Kind::kUrl : TemplateButton::Kind::kTrackedUrl,
+                     std::string(value)});
     } else if (kind == "quick_reply") {
       if (value.empty() || !utf8Length(value)) {
         return core::Status::invalidArgument("buttons: " + inQuotes(token) +
@@ -313,7 +318,8 @@ core::Result<std::vector<TemplateButton>> parseButtons(std::string_view text) {
       out.push_back({TemplateButton::Kind::kQuickReply, std::string(value)});
     } else {
       return core::Status::invalidArgument("buttons: " + inQuotes(token) +
-                                           " is not url:PARAM or quick_reply:PAYLOAD");
+                                           " is not url:PARAM, tracked_url:PARAM or "
+                                           "quick_reply:PAYLOAD");
     }
   }
   if (out.size() > kMaxButtons) {
@@ -392,8 +398,9 @@ core::Result<json> buildTemplateRequest(const TemplateLayout& layout, std::strin
     const TemplateButton& button = layout.buttons[i];
     json parameter;
     std::string_view sub_type;
-    if (button.kind == TemplateButton::Kind::kUrl) {
-      // The approved template holds the URL prefix; only the suffix is sent.
+    if (button.kind != TemplateButton::Kind::kQuickReply) {
+      // The approved template holds the URL prefix; only the suffix is sent
+      // (for a tracked URL, the token the gate put in place of the target).
       CARTRELAY_ASSIGN_OR_RETURN(std::string suffix, paramText(params, button.value));
       parameter = {{"type", "text"}, {"text", std::move(suffix)}};
       sub_type = "url";
