@@ -65,6 +65,7 @@ struct WhatsAppConfig {
   int max_messages_per_second = 80;
   int daily_unique_recipients = 250;
   std::string sandbox_log;
+  std::int64_t link_ttl_ms = 0;  // how long a tracked link works
 };
 
 struct ComplianceConfig {
