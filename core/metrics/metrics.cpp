@@ -80,7 +80,11 @@ Metrics::Metrics(std::string_view version)
       channel_halted_(&prometheus::BuildGauge()
                            .Name("cartrelay_channel_halted")
                            .Help("1 while the channel is halted (a token or account problem)")
-                           .Register(*registry_)) {
+                           .Register(*registry_)),
+      link_clicks_(&prometheus::BuildCounter()
+                        .Name("cartrelay_link_clicks_total")
+                        .Help("Requests for tracked links (GET /r/{token}), by outcome")
+                        .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cartrelay_build_info")
       .Help("Build information; the value is always 1")
@@ -153,6 +157,10 @@ void Metrics::countMessage(std::string_view channel, std::string_view outcome) {
 
 void Metrics::setChannelHalted(std::string_view channel, bool halted) {
   channel_halted_->Add({{"channel", std::string(channel)}}).Set(halted ? 1 : 0);
+}
+
+void Metrics::countLinkClick(std::string_view outcome) {
+  link_clicks_->Add({{"outcome", std::string(outcome)}}).Increment();
 }
 
 void Metrics::countAuditCheckpoint(bool ok) {

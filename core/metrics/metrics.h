@@ -41,6 +41,8 @@ namespace cartrelay::core::metrics {
 //   cartrelay_channel_halted{channel}                          gauge, 1 while sending is halted
 //   cartrelay_iys_upload_overdue{shop}                         gauge, consent events not in İYS
 //                                                              after 3 business days (alert > 0)
+//   cartrelay_link_clicks_total{outcome}                       counter, GET /r/{token} (outcome =
+//                                                              redirected|not_found|unavailable)
 //
 // `route` is the route pattern ("/webhooks/shopify/{shop}"), never the raw
 // path, so label cardinality stays bounded and no shop data leaks.
@@ -70,6 +72,7 @@ class Metrics {
   void setIysUploadOverdue(std::string_view shop, double events);
   void countMessage(std::string_view channel, std::string_view outcome);
   void setChannelHalted(std::string_view channel, bool halted);
+  void countLinkClick(std::string_view outcome);
 
   // Prometheus text exposition format 0.0.4 of everything registered.
   std::string render() const;
@@ -90,6 +93,7 @@ class Metrics {
   prometheus::Family<prometheus::Gauge>* iys_upload_overdue_;
   prometheus::Family<prometheus::Counter>* messages_;
   prometheus::Family<prometheus::Gauge>* channel_halted_;
+  prometheus::Family<prometheus::Counter>* link_clicks_;
 };
 
 }  // namespace cartrelay::core::metrics
