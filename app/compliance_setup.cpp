@@ -36,6 +36,23 @@ compliance::IysOptions iysOptionsOf(const config::ComplianceConfig& c) {
   return o;
 }
 
+compliance::LinkOptions linkOptionsOf(const config::AppConfig& config) {
+  return {config.daemon.public_url, config.whatsapp.link_ttl_ms};
+}
+
+std::vector<compliance::TrackedParam> trackedParamsOf(const whatsapp::TemplateLayout& layout) {
+  using Form = compliance::TrackedParam::Form;
+  std::vector<compliance::TrackedParam> out;
+  for (const whatsapp::BodyParam& p : layout.body) {
+    if (p.type == whatsapp::ParamType::kLink) out.push_back({p.name, Form::kUrl});
+  }
+  for (const whatsapp::TemplateButton& b : layout.buttons) {
+    if (b.kind == whatsapp::TemplateButton::Kind::kTrackedUrl)
+      out.push_back({b.value, Form::kToken});
+  }
+  return out;
+}
+
 compliance::SendGate::Options sendGateOptionsOf(
     const config::AppConfig& config,
     const std::map<std::string, std::int64_t, std::less<>>& shop_ids) {
@@ -55,8 +72,10 @@ compliance::SendGate::Options sendGateOptionsOf(
     g.category = compliance::parseTemplateCategory(t.category)
                      .value_or(compliance::TemplateCategory::kMarketing);
     g.purpose = compliance::parsePurpose(t.purpose).value_or(compliance::Purpose::kCampaign);
+    g.tracked_links = trackedParamsOf(t.layout);
     o.templates.emplace(t.name, std::move(g));
   }
+  o.links = linkOptionsOf(config);
   for (const config::ShopConfig& shop : config.shops) {
     auto id = shop_ids.find(shop.name);
     if (id == shop_ids.end()) continue;

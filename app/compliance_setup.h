@@ -4,12 +4,14 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "app/config/app_config.h"
 #include "compliance/consent_observations.h"
 #include "compliance/iys_client.h"
 #include "compliance/retention.h"
 #include "compliance/send_gate.h"
+#include "compliance/tracked_links.h"
 
 // The one place where the configuration becomes the compliance side's typed
 // settings, so the daemon and the CLI commands always agree.
@@ -24,7 +26,15 @@ std::map<std::int64_t, compliance::PlatformCapture> platformCapturesOf(
 
 compliance::IysOptions iysOptionsOf(const config::ComplianceConfig& config);
 
-// The gate's policy, templates and shops (by store id). audit_intact and
+// Where tracked links point (daemon.public_url) and how long they work.
+compliance::LinkOptions linkOptionsOf(const config::AppConfig& config);
+
+// The params of a template that go out as tracked links: body params of
+// type link (as full URLs), tracked_url buttons (as bare tokens).
+std::vector<compliance::TrackedParam> trackedParamsOf(const whatsapp::TemplateLayout& layout);
+
+// The gate's policy, templates (with their tracked links), link options and
+// shops (by store id). audit_intact and
 // iys are left unset: the daemon wires them to its running services; a
 // command that runs without them gets the gate's documented defaults.
 compliance::SendGate::Options sendGateOptionsOf(

@@ -9,6 +9,7 @@
 #include "app/compliance_setup.h"
 #include "app/http/admin_handlers.h"
 #include "app/http/compliance_handlers.h"
+#include "app/http/link_handlers.h"
 #include "app/http/message_handlers.h"
 #include "app/http/ops_handlers.h"
 #include "app/http/router.h"
@@ -30,6 +31,7 @@
 #include "compliance/retention.h"
 #include "compliance/subject_requests.h"
 #include "compliance/subject_rights.h"
+#include "compliance/tracked_links.h"
 #include "core/inbox/inbox_processor.h"
 #include "core/inbox/inbox_writer.h"
 #include "core/metrics/metrics.h"
@@ -356,6 +358,8 @@ int runDaemon(const config::AppConfig& config) {
   http::addComplianceRoutes(router, std::move(compliance_deps));
   http::addMessageRoutes(router, http::MessageDeps{config.daemon.admin_token, database.get(),
                                                    sending.get(), *shop_ids});
+  const compliance::TrackedLinks tracked_links(*database, *keys, clock, linkOptionsOf(config));
+  http::addLinkRoutes(router, http::LinkDeps{&tracked_links, &metrics});
 
   http::HttpServerOptions http_options;
   http_options.listen = config.daemon.listen.host + ":" + std::to_string(config.daemon.listen.port);

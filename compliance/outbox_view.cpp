@@ -13,7 +13,9 @@ namespace detail = core::store::detail;
 constexpr const char* kColumns =
     "SELECT id, shop_id, subject_ref, journey, step, template, purpose_class, decision, reason,"
     " state, wamid, attempts, error_code, error_reason, retry_at_ms, created_at_ms, sent_at_ms,"
-    " delivered_at_ms, read_at_ms, pricing_category, pricing_type FROM outbox";
+    " delivered_at_ms, read_at_ms, pricing_category, pricing_type,"
+    " (SELECT COALESCE(SUM(l.clicks), 0) FROM tracked_links l WHERE l.outbox_id = outbox.id)"
+    " FROM outbox";
 
 // The bound columns of one fetched row, converted after each fetch.
 struct RowBuffer {
@@ -43,6 +45,7 @@ struct RowBuffer {
     st.exchange(soci::into(read_at.value, read_at.ind));
     st.exchange(soci::into(pricing_category.value, pricing_category.ind));
     st.exchange(soci::into(pricing_type.value, pricing_type.ind));
+    st.exchange(soci::into(e.clicks));
   }
 
   OutboxEntry take() const {

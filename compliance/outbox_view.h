@@ -39,6 +39,7 @@ struct OutboxEntry {
   core::EpochMillis read_at_ms = 0;
   std::string pricing_category;
   std::string pricing_type;
+  std::int64_t clicks = 0;  // clicks on the message's tracked links, all attempts
 };
 
 struct OutboxFilter {

@@ -18,8 +18,8 @@ struct DataClass {
   const char* name;
   const char* table;
   const char* where;
-  const char* set;  // nullptr: delete the rows
-  std::int64_t RetentionPolicy::*period;
+  const char* set;                        // nullptr: delete the rows
+  std::int64_t RetentionPolicy::*period;  // nullptr: the cut-off is now
 };
 
 // The consent histories to drop: every event of a (shop, subject) whose
@@ -46,6 +46,18 @@ const DataClass kClasses[] = {
     {"transactional_records", "outbox",
      "purpose_class = 'TRANSACTIONAL' AND created_at_ms < :cutoff", nullptr,
      &RetentionPolicy::transactional_records_ms},
+    // After the message classes above. A link's target never outlives its
+    // message's content (cleared just now or by an erasure) nor the link's
+    // own expiry (the cut-off is now); the click count stays with the send
+    // record, like its delivery times, and goes with it.
+    {"tracked_link_targets", "tracked_links",
+     "target_enc IS NOT NULL AND (expires_at_ms < :cutoff OR NOT EXISTS (SELECT 1 FROM outbox"
+     " o WHERE o.id = tracked_links.outbox_id AND o.data_key IS NOT NULL))",
+     "target_enc = NULL", nullptr},
+    {"tracked_links", "tracked_links",
+     "created_at_ms < :cutoff AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.id ="
+     " tracked_links.outbox_id)",
+     nullptr, nullptr},
     {"consent_proof", "consent_events", kEndedConsents, nullptr,
      &RetentionPolicy::consent_proof_ms},
     {"orders", "orders", "placed_at_ms < :cutoff", nullptr, &RetentionPolicy::orders_ms},
@@ -65,7 +77,7 @@ Result<std::vector<RetentionJob::ClassResult>> RetentionJob::run(bool dry_run,
   for (const DataClass& c : kClasses) {
     ClassResult result;
     result.data_class = c.name;
-    result.cutoff_ms = now - policy_.*c.period;
+    result.cutoff_ms = c.period == nullptr ? now : now - policy_.*c.period;
     Status done = db_.withTransaction([&](soci::session& s) -> Status {
       CARTRELAY_RETURN_IF_ERROR(detail::guarded(c.name, [&]() -> Status {
         std::int64_t cutoff = result.cutoff_ms;

@@ -33,16 +33,20 @@ struct RetentionPolicy {
 // `retention.destroyed` audit record of what went (class, rows, cut-off;
 // no personal data), so the destruction records the by-law requires are in
 // the tamper-evident chain and nothing of the chain itself is touched. A
-// dry run counts what would go and changes nothing.
+// dry run counts what would go and changes nothing; it counts each class
+// against the store as it is, so the tracked links of messages whose
+// content or record would go in the same run are not in its counts.
 //
 // Classes: abandoned carts (deleted with their items); message content
 // (recipient and parameters cleared, the send record stays); commercial and
-// transactional send records (deleted); consent histories whose latest
-// event is a withdrawal older than consent_proof (deleted; the suppression
-// of erased subjects is separate and stays); orders (deleted with their
-// items); inactive customers (data key destroyed: the profile can never be
-// read again). The inbox's raw bodies have their own retention in the
-// inbox processor.
+// transactional send records (deleted); the targets of tracked links that
+// expired or whose message lost its content (cleared; the click counts stay
+// with the send record) and the links of deleted send records (deleted);
+// consent histories whose latest event is a withdrawal older than
+// consent_proof (deleted; the suppression of erased subjects is separate
+// and stays); orders (deleted with their items); inactive customers (data
+// key destroyed: the profile can never be read again). The inbox's raw
+// bodies have their own retention in the inbox processor.
 //
 // Ownership: db, clock and audit must outlive the job. Thread-safety:
 // immutable; concurrent runs are safe (each statement is idempotent).

@@ -312,6 +312,10 @@ Result<Outcome> SendGate::submit(const SendRequest& request) const {
   if (!request.params.is_object()) {
     return Status::invalidArgument("send: params must be a JSON object");
   }
+  // A bad link is the asker's mistake: refused now, not found at send time.
+  if (Status links = checkLinkTargets(tmpl->second.tracked_links, request.params); !links.isOk()) {
+    return Status::invalidArgument("send: " + links.message());
+  }
   Pending p;
   p.request = request;
   p.shop = &shop->second;
@@ -443,27 +447,31 @@ const GateTemplate kRemovedTemplate{"", "", TemplateCategory::kMarketing, Purpos
 
 }  // namespace
 
-Status SendGate::failWithoutContent(std::int64_t id) const {
+Status SendGate::failWithoutContent(std::int64_t id, std::string_view reason) const {
   const core::EpochMillis now = clock_.nowMillis();
   return db_.withTransaction([&](soci::session& s) -> Status {
     std::string subject_ref;
     CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.content_gone", [&]() -> Status {
       std::int64_t key = id;
       std::int64_t at = now;
+      std::string why(reason);
       s << "SELECT subject_ref FROM outbox WHERE id = :id", soci::use(key), soci::into(subject_ref);
-      s << "UPDATE outbox SET state = 'failed', error_reason = 'content_gone', updated_at_ms ="
+      s << "UPDATE outbox SET state = 'failed', error_reason = :why, updated_at_ms ="
            " :now WHERE id = :id AND state IN ('queued', 'deferred')",
-          soci::use(at), soci::use(key);
+          soci::use(why), soci::use(at), soci::use(key);
       return Status::ok();
     }));
-    AuditEvent event{
-        "message.failed", "daemon", subject_ref, {{"outbox_id", id}, {"reason", "content_gone"}}};
+    AuditEvent event{"message.failed",
+                     "daemon",
+                     subject_ref,
+                     {{"outbox_id", id}, {"reason", std::string(reason)}}};
     return audit_.append(s, event).status();
   });
 }
 
 Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbox_ids) const {
   Claimed out;
+  const TrackedLinks links(db_, keys_, clock_, options_.links);
   for (std::int64_t id : outbox_ids) {
     auto stored = db_.querySession(
         [&](soci::session& s) -> Result<StoredMessage> { return loadStored(s, keys_, id); });
@@ -511,6 +519,8 @@ Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbo
         m.state == "queued" && m.attempts == 0 && now - m.created_at_ms < kFreshDecisionMs;
     std::optional<GateFacts> facts;
     if (!fresh) facts = outsideFacts(p);
+    nlohmann::json sent_params;  // the params with tracked links in place of targets
+    bool bad_link = false;
     auto claimed = db_.queryTransaction([&](soci::session& s) -> Result<std::optional<Outcome>> {
       if (facts) {
         std::string state;
@@ -527,15 +537,26 @@ Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbo
       }
       CARTRELAY_ASSIGN_OR_RETURN(bool taken, markSending(s, id, now));
       if (!taken) return std::optional<Outcome>();
+      auto minted = links.mint(s, id, p.tmpl->tracked_links, p.request.params);
+      bad_link = !minted.isOk() && minted.status().code() == Status::Code::kPermanent;
+      if (!minted.isOk()) return minted.status();
+      sent_params = std::move(minted).value();
       Outcome allowed;
       allowed.outbox_id = id;
       allowed.decision.outcome = Decision::Outcome::kAllow;
       return std::optional<Outcome>(allowed);
     });
+    if (!claimed.isOk() && bad_link) {
+      core::log::warn("outbox.bad_link").kv("outbox_id", id).status(claimed.status());
+      CARTRELAY_RETURN_IF_ERROR(failWithoutContent(id, "bad_link"));
+      ++out.suppressed;
+      continue;
+    }
     if (!claimed.isOk()) return claimed.status();
     if (!*claimed) {
       ++out.skipped;
     } else if ((*claimed)->decision.outcome == Decision::Outcome::kAllow) {
+      p.request.params = std::move(sent_params);
       out.messages.push_back(clear(p, id, m.attempts + 1));
     } else if ((*claimed)->decision.outcome == Decision::Outcome::kDefer) {
       ++out.deferred;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 #include "compliance/audit_log.h"
 #include "compliance/consent_ledger.h"
 #include "compliance/gate.h"
+#include "compliance/tracked_links.h"
 #include "core/ports/message_channel.h"
 #include "core/util/clock.h"
 #include "core/util/key_ring.h"
@@ -50,6 +52,10 @@ struct GateTemplate {
   // kNotApproved only for a template the configuration no longer has; Meta's
   // status comes from the template registry (Options::template_registry).
   TemplateAvailability availability = TemplateAvailability::kApproved;
+  // Params that go out as tracked links (buttons = tracked_url:PARAM,
+  // body_params = PARAM:link): submit() refuses a message whose target is
+  // no http(s) URL, and claim() replaces each target by a fresh link.
+  std::vector<TrackedParam> tracked_links{};
 };
 
 // How Meta's view of the templates (whatsapp_templates.h, filled by the
@@ -109,6 +115,8 @@ class SendGate {
     std::function<std::pair<GateFacts::IysStatus, bool>(std::int64_t shop_id,
                                                         const std::string& e164)>
         iys;
+    // The base URL and lifetime of tracked links.
+    LinkOptions links;
   };
 
   struct Outcome {
@@ -128,7 +136,8 @@ class SendGate {
   SendGate& operator=(const SendGate&) = delete;
 
   // kInvalidArgument for an unknown shop or template or bad params (the
-  // message names which, never the phone); otherwise an Outcome.
+  // message names which, never the phone or a param's value; a tracked
+  // link's target must be an absolute http(s) URL); otherwise an Outcome.
   core::Result<Outcome> submit(const SendRequest& request) const;
 
   struct Claimed {
@@ -147,6 +156,12 @@ class SendGate {
   // place first (a withdrawal, an erasure, a purchase, quiet hours, a failed
   // audit verification since then win) and only an ALLOW is claimed; each
   // new decision is audited like the first. One transaction per row.
+  //
+  // In that same transaction each tracked param of the template gets a new
+  // link (TrackedLinks::mint), and the message carries the token or the
+  // tracked URL instead of the target. A row whose links cannot be made (a
+  // target that is no URL any more after a configuration change) fails
+  // with error_reason `bad_link` instead of coming back due for ever.
   core::Result<Claimed> claim(const std::vector<std::int64_t>& outbox_ids) const;
 
   // How long a decision may be acted on without being made again.
@@ -164,8 +179,10 @@ class SendGate {
   GateFacts outsideFacts(const Pending& pending) const;
   core::ports::ClearedMessage clear(const Pending& pending, std::int64_t outbox_id,
                                     int attempt) const;
-  // A due row whose content retention already cleared: failed, audited.
-  core::Status failWithoutContent(std::int64_t outbox_id) const;
+  // A due row that cannot be sent (its content retention already cleared,
+  // or its links cannot be made): failed with `reason`, audited.
+  core::Status failWithoutContent(std::int64_t outbox_id,
+                                  std::string_view reason = "content_gone") const;
 
   SendGate(core::store::Database& db, const core::KeyRing& keys, const core::Clock& clock,
            const AuditLog& audit, const ConsentLedger& ledger, Options options)

@@ -184,14 +184,17 @@ Result<nlohmann::json> SubjectRights::exportData(const SubjectQuery& query,
         std::int64_t id = 0;
         std::int64_t shop = 0;
         std::int64_t created = 0;
+        std::int64_t clicks = 0;
         std::string tmpl, journey, step, decision, state, reason;
         soci::indicator reason_ind = soci::i_null;
         soci::statement st =
             (s.prepare << "SELECT id, shop_id, template, journey, step, decision, reason, state,"
-                          " created_at_ms FROM outbox WHERE subject_ref = :s ORDER BY id",
+                          " created_at_ms, (SELECT COALESCE(SUM(l.clicks), 0) FROM tracked_links l"
+                          " WHERE l.outbox_id = outbox.id) FROM outbox WHERE subject_ref = :s"
+                          " ORDER BY id",
              soci::into(id), soci::into(shop), soci::into(tmpl), soci::into(journey),
              soci::into(step), soci::into(decision), soci::into(reason, reason_ind),
-             soci::into(state), soci::into(created), soci::use(subject_ref));
+             soci::into(state), soci::into(created), soci::into(clicks), soci::use(subject_ref));
         st.execute();
         while (st.fetch()) {
           out["messages"].push_back({{"outbox_id", id},
@@ -202,7 +205,8 @@ Result<nlohmann::json> SubjectRights::exportData(const SubjectQuery& query,
                                      {"decision", decision},
                                      {"reason", reason_ind == soci::i_ok ? reason : ""},
                                      {"state", state},
-                                     {"decided_at", core::formatIso8601(created)}});
+                                     {"decided_at", core::formatIso8601(created)},
+                                     {"link_clicks", clicks}});
         }
         return Status::ok();
       }));
@@ -262,6 +266,14 @@ Result<SubjectRights::Erasure> SubjectRights::erase(const SubjectQuery& query,
                                " evidence_enc = NULL WHERE subject_ref = :s",
                                std::string(ref)));
       out.consent_events += consents;
+      // Their messages' tracked links go with the content (each target is
+      // sealed under the message's key, and what they clicked is theirs).
+      CARTRELAY_ASSIGN_OR_RETURN(
+          int links, change(s, "tracked_links.erase",
+                            "DELETE FROM tracked_links WHERE outbox_id IN (SELECT id FROM outbox"
+                            " WHERE subject_ref = :s)",
+                            std::string(ref)));
+      out.tracked_links += links;
       CARTRELAY_ASSIGN_OR_RETURN(int messages,
                                  change(s, "outbox.erase",
                                         "UPDATE outbox SET data_key = NULL, recipient_enc = NULL,"
@@ -306,6 +318,7 @@ Result<SubjectRights::Erasure> SubjectRights::erase(const SubjectQuery& query,
                           {"customers", out.customers},
                           {"consent_events", out.consent_events},
                           {"outbox_rows", out.outbox_rows},
+                          {"tracked_links", out.tracked_links},
                           {"inbox_rows", out.inbox_rows}}};
       CARTRELAY_RETURN_IF_ERROR(audit_.append(s, audited).status());
     }

@@ -44,7 +44,8 @@ struct SubjectQuery {
 // the customers' and their carts' data keys are destroyed (their
 // ciphertexts, here and in every later backup, can no longer be decrypted),
 // the encrypted recipient and evidence of their consent events and the
-// encrypted recipient and parameters of their outbox rows are cleared, and
+// encrypted recipient and parameters of their outbox rows are cleared (and
+// those messages' tracked links deleted, so each answers 404), and
 // the raw webhook bodies that concerned them are destroyed (the rows stay,
 // so a redelivery is still a duplicate), and their WhatsApp engagement
 // (whatsapp_contacts) is deleted. What stays is
@@ -68,6 +69,7 @@ class SubjectRights {
     int customers = 0;
     int consent_events = 0;
     int outbox_rows = 0;
+    int tracked_links = 0;  // deleted with their targets and click counts
     int inbox_rows = 0;
     std::vector<std::string> subject_refs;  // suppressed phone hashes
   };

@@ -263,11 +263,13 @@ json dataCategories(const config::AppConfig& c, json* attention) {
                "recipient and evidence AES-256-GCM under the subject's data key; linked by a "
                "keyed hash; cleared on erasure except the minimal proof"),
       category("message_metadata", "Message metadata",
-               "time, journey, step, template, gate decision and reason, delivery status; "
-               "recipient and template parameters",
-               "messages (outbox)",
-               "recipient and parameters AES-256-GCM, cleared after "
-               "compliance.retention.message_content; the rest kept as the send record"),
+               "time, journey, step, template, gate decision and reason, delivery status, "
+               "clicks on tracked links; recipient, template parameters and link targets",
+               "messages (outbox), tracked links",
+               "recipient, parameters and link targets AES-256-GCM under the message's key, "
+               "cleared after compliance.retention.message_content (a link's target also when "
+               "the link expires, whatsapp.link_ttl); links are found by the SHA-256 of their "
+               "token; the rest kept as the send record"),
       category(
           "raw_webhooks", "Raw webhook bodies",
           "payloads as received from the shops and Meta (may hold any of the above)", "inbox",

@@ -434,37 +434,38 @@ int outboxListCommand(const ListOptions& options) {
     return kExitFailure;
   }
   Listing listing({"ID", "SHOP", "CREATED", "JOURNEY", "STEP", "TEMPLATE", "DECISION", "STATE",
-                   "ATTEMPTS", "ERROR", "WAMID"});
+                   "ATTEMPTS", "ERROR", "WAMID", "CLICKS"});
   for (const compliance::OutboxEntry& e : *entries) {
     const std::string decision = e.reason.empty() ? e.decision : e.decision + " " + e.reason;
     std::string error;
     if (e.error_code != 0) error = std::to_string(e.error_code);
     if (!e.error_reason.empty()) error += (error.empty() ? "" : " ") + e.error_reason;
-    listing.add(
-        {std::to_string(e.id), store->shopName(e.shop_id), timeCell(e.created_at_ms), e.journey,
-         e.step, e.template_name, decision, e.state, std::to_string(e.attempts), error, e.wamid},
-        {{"id", e.id},
-         {"shop", store->shopName(e.shop_id)},
-         {"subject", e.subject_ref},
-         {"created_at", timeJson(e.created_at_ms)},
-         {"journey", e.journey},
-         {"step", e.step},
-         {"template", e.template_name},
-         {"purpose_class", e.purpose_class},
-         {"decision", e.decision},
-         {"reason", e.reason.empty() ? json(nullptr) : json(e.reason)},
-         {"state", e.state},
-         {"attempts", e.attempts},
-         {"error_code", e.error_code == 0 ? json(nullptr) : json(e.error_code)},
-         {"error_reason", e.error_reason.empty() ? json(nullptr) : json(e.error_reason)},
-         {"retry_at", timeJson(e.retry_at_ms)},
-         {"wamid", e.wamid.empty() ? json(nullptr) : json(e.wamid)},
-         {"sent_at", timeJson(e.sent_at_ms)},
-         {"delivered_at", timeJson(e.delivered_at_ms)},
-         {"read_at", timeJson(e.read_at_ms)},
-         {"pricing_category",
-          e.pricing_category.empty() ? json(nullptr) : json(e.pricing_category)},
-         {"pricing_type", e.pricing_type.empty() ? json(nullptr) : json(e.pricing_type)}});
+    listing.add({std::to_string(e.id), store->shopName(e.shop_id), timeCell(e.created_at_ms),
+                 e.journey, e.step, e.template_name, decision, e.state, std::to_string(e.attempts),
+                 error, e.wamid, std::to_string(e.clicks)},
+                {{"id", e.id},
+                 {"shop", store->shopName(e.shop_id)},
+                 {"subject", e.subject_ref},
+                 {"created_at", timeJson(e.created_at_ms)},
+                 {"journey", e.journey},
+                 {"step", e.step},
+                 {"template", e.template_name},
+                 {"purpose_class", e.purpose_class},
+                 {"decision", e.decision},
+                 {"reason", e.reason.empty() ? json(nullptr) : json(e.reason)},
+                 {"state", e.state},
+                 {"attempts", e.attempts},
+                 {"error_code", e.error_code == 0 ? json(nullptr) : json(e.error_code)},
+                 {"error_reason", e.error_reason.empty() ? json(nullptr) : json(e.error_reason)},
+                 {"retry_at", timeJson(e.retry_at_ms)},
+                 {"wamid", e.wamid.empty() ? json(nullptr) : json(e.wamid)},
+                 {"sent_at", timeJson(e.sent_at_ms)},
+                 {"delivered_at", timeJson(e.delivered_at_ms)},
+                 {"read_at", timeJson(e.read_at_ms)},
+                 {"pricing_category",
+                  e.pricing_category.empty() ? json(nullptr) : json(e.pricing_category)},
+                 {"pricing_type", e.pricing_type.empty() ? json(nullptr) : json(e.pricing_type)},
+                 {"clicks", e.clicks}});
   }
   printListing(listing, options, entries->empty() ? 0 : entries->back().id);
   return kExitOk;

@@ -66,6 +66,7 @@ struct WhatsAppConfig {
   int daily_unique_recipients = 250;
   std::string sandbox_log;
   std::int64_t template_sync_interval_ms = 0;
+  std::int64_t link_ttl_ms = 0;  // how long a tracked link works
 };
 
 struct ComplianceConfig {

@@ -193,6 +193,38 @@ void readTemplateLayout(Builder& b, const std::string& section, TemplateConfig& 
   if (!header.isOk()) b.report(section + ".header", header.message());
 }
 
+// A tracked param carries a target URL that the gate turns into a link on
+// daemon.public_url, so that base must be set, and the param must fill only
+// its own slot: anywhere else the token or link would show instead of the
+// value the slot expects.
+void checkTrackedLinks(Builder& b, const std::string& section, const whatsapp::TemplateLayout& l,
+                       const std::string& public_url) {
+  std::map<std::string, int> uses;                           // param -> placeholders it fills
+  std::vector<std::pair<std::string, std::string>> tracked;  // (param, key it is set in)
+  for (const whatsapp::BodyParam& p : l.body) {
+    ++uses[p.name];
+    if (p.type == whatsapp::ParamType::kLink) tracked.emplace_back(p.name, "body_params");
+  }
+  for (const whatsapp::TemplateButton& button : l.buttons) {
+    if (button.kind == whatsapp::TemplateButton::Kind::kQuickReply) continue;
+    ++uses[button.value];
+    if (button.kind == whatsapp::TemplateButton::Kind::kTrackedUrl) {
+      tracked.emplace_back(button.value, "buttons");
+    }
+  }
+  if (l.header != whatsapp::HeaderMedia::kNone) ++uses[l.header_param];
+  for (const auto& [param, key] : tracked) {
+    if (public_url.empty()) {
+      b.report(section + "." + key, "tracked link '" + param +
+                                        "' needs daemon.public_url (links go to <public_url>/r/)");
+    }
+    if (uses[param] > 1) {
+      b.report(section + "." + key,
+               "tracked link '" + param + "' must not fill any other placeholder of the template");
+    }
+  }
+}
+
 void checkCommercialTemplate(Builder& b, const std::string& section, const TemplateConfig& t) {
   auto purpose = compliance::parsePurpose(t.purpose);
   auto category = compliance::parseTemplateCategory(t.category);
@@ -283,6 +315,7 @@ void buildTyped(Builder& b, AppConfig& c) {
   c.whatsapp.daily_unique_recipients = static_cast<int>(b.number(w, "daily_unique_recipients"));
   c.whatsapp.sandbox_log = b.path(w, "sandbox_log");
   c.whatsapp.template_sync_interval_ms = b.durationMs(w, "template_sync_interval");
+  c.whatsapp.link_ttl_ms = b.durationMs(w, "link_ttl");
   if (c.whatsapp.mode == "live") {
     requireAll(b, w, "mode = live",
                {{"phone_number_id", &c.whatsapp.phone_number_id},
@@ -343,6 +376,7 @@ void buildTyped(Builder& b, AppConfig& c) {
                      {}};
     checkCommercialTemplate(b, s, t);
     readTemplateLayout(b, s, t);
+    checkTrackedLinks(b, s, t.layout, c.daemon.public_url);
     c.templates.push_back(std::move(t));
   }
 

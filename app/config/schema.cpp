@@ -125,6 +125,9 @@ constexpr std::array kSchema = {
             "", "Sandbox mode: file that receives one JSON line per cleared message."},
     KeySpec{"whatsapp", "template_sync_interval", T::kDuration, "1h", false, 1 * kMinute, 1 * kDay,
             "", "Live mode with waba_id: how often the templates' status at Meta is read."},
+    KeySpec{"whatsapp", "link_ttl", T::kDuration, "30d", false, 1 * kHour, 365 * kDay, "",
+            "How long a tracked link (GET /r/TOKEN) works after its message was sent; later "
+            "clicks get 404."},
 
     // [compliance]
     KeySpec{"compliance", "jurisdiction", T::kEnum, "TR", false, 0, 0, "TR|EU",
@@ -222,13 +225,17 @@ constexpr std::array kSchema = {
             "{{first_name}} (named)."},
     KeySpec{"template.*", "body_params", T::kString, "", false, 0, 0, "",
             "The body's parameters in placeholder order, comma-separated NAME[:text|currency|"
-            "date_time]; each NAME is a send parameter (currency values are \"249.90 TRY\")."},
+            "date_time|link]; each NAME is a send parameter (currency values are \"249.90 "
+            "TRY\"; a link's value is the target URL, sent as a tracked link "
+            "<public_url>/r/TOKEN)."},
     KeySpec{"template.*", "header", T::kString, "none", false, 0, 0, "",
             "The header's media: none, or image:PARAM, video:PARAM, document:PARAM where PARAM "
             "holds an https link."},
     KeySpec{"template.*", "buttons", T::kString, "", false, 0, 0, "",
             "The template's buttons in order, comma-separated: url:PARAM (PARAM holds the URL's "
-            "dynamic suffix) or quick_reply:PAYLOAD."},
+            "dynamic suffix), tracked_url:PARAM (PARAM holds the target URL; the button's URL "
+            "at Meta is <public_url>/r/{{1}} and the suffix sent is a tracked-link token) or "
+            "quick_reply:PAYLOAD."},
 
     // [journey.NAME]
     KeySpec{"journey.*", "enabled", T::kBool, "true", false, 0, 0, "", "Whether the journey runs."},

@@ -36,7 +36,8 @@ json entryJson(const compliance::OutboxEntry& e) {
           {"error_reason", orNull(e.error_reason)},
           {"wamid", orNull(e.wamid)},
           {"pricing_category", orNull(e.pricing_category)},
-          {"pricing_type", orNull(e.pricing_type)}};
+          {"pricing_type", orNull(e.pricing_type)},
+          {"clicks", e.clicks}};
 }
 
 std::optional<std::int64_t> number(std::optional<std::string_view> text) {

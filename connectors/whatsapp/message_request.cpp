@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "core/util/text.h"
+#include "core/util/url_encoding.h"
 
 namespace cartrelay::whatsapp {
 
@@ -103,45 +104,6 @@ bool isE164(std::string_view s) {
   if (s.size() < 8 || s.size() > 16 || s.front() != '+' || s[1] == '0') return false;
   for (char c : s.substr(1)) {
     if (!isDigit(c)) return false;
-  }
-  return true;
-}
-
-// Meta fetches header media itself, so the link must be absolute https with a
-// plausible host; whitespace or control characters mean a broken template
-// value, not a URL.
-bool isHttpsLink(std::string_view s) {
-  constexpr std::string_view kScheme = "https://";
-  if (s.size() <= kScheme.size()) return false;
-  for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kScheme[i]) return false;
-  }
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7F || u >= 0x80) return false;
-  }
-  const std::string_view rest = s.substr(kScheme.size());
-  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
-  std::string_view host = authority;
-  if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    const std::string_view port = authority.substr(colon + 1);
-    if (port.empty() || port.size() > 5) return false;
-    for (char c : port) {
-      if (!isDigit(c)) return false;
-    }
-    host = authority.substr(0, colon);
-  }
-  // Userinfo ("user:pass@host") is refused: Meta has no use for credentials
-  // and they would end up in its logs.
-  if (host.empty() || host.front() == '.' || host.front() == '-' || host.back() == '.') {
-    return false;
-  }
-  for (char c : host) {
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '.' || c == '-')) {
-      return false;
-    }
   }
   return true;
 }
@@ -241,6 +203,7 @@ core::Result<json> bodyParameter(const BodyParam& param, bool named, const json&
   json out;
   switch (param.type) {
     case ParamType::kText:
+    case ParamType::kLink:
       out = json{{"type", "text"}, {"text", std::move(value)}};
       break;
     case ParamType::kCurrency: {
@@ -303,8 +266,8 @@ core::Result<std::vector<BodyParam>> parseBodyParams(std::string_view text) {
     const std::string_view name = core::trimAsciiWhitespace(token.substr(0, colon));
     if (!isParamName(name)) {
       return core::Status::invalidArgument("body_params: " + inQuotes(token) +
-                                           " is not NAME[:text|currency|date_time] with NAME of "
-                                           "a-z, 0-9 and _");
+                                           " is not NAME[:text|currency|date_time|link] with "
+                                           "NAME of a-z, 0-9 and _");
     }
     BodyParam param{std::string(name), ParamType::kText};
     if (colon != std::string_view::npos) {
@@ -315,10 +278,12 @@ core::Result<std::vector<BodyParam>> parseBodyParams(std::string_view text) {
         param.type = ParamType::kCurrency;
       } else if (type == "date_time") {
         param.type = ParamType::kDateTime;
+      } else if (type == "link") {
+        param.type = ParamType::kLink;
       } else {
         return core::Status::invalidArgument("body_params: unknown type " + inQuotes(type) +
                                              " for " + inQuotes(name) +
-                                             " (text, currency or date_time)");
+                                             " (text, currency, date_time or link)");
       }
     }
     if (!seen.insert(name).second) {
@@ -337,12 +302,14 @@ core::Result<std::vector<TemplateButton>> parseButtons(std::string_view text) {
     const std::string_view value = colon == std::string_view::npos
                                        ? std::string_view()
                                        : core::trimAsciiWhitespace(token.substr(colon + 1));
-    if (kind == "url") {
+    if (kind == "url" || kind == "tracked_url") {
       if (!isParamName(value)) {
-        return core::Status::invalidArgument("buttons: " + inQuotes(token) +
-                                             " is not url:PARAM with PARAM of a-z, 0-9 and _");
+        return core::Status::invalidArgument("buttons: " + inQuotes(token) + " is not " +
+                                             std::string(kind) +
+                                             ":PARAM with PARAM of a-z, 0-9 and _");
       }
-      out.push_back({TemplateButton::Kind::kUrl, std::string(value)});
+      out.push_back({kind == "url" ? TemplateButton::Kind::kUrl : TemplateButton::Kind::kTrackedUrl,
+                     std::string(value)});
     } else if (kind == "quick_reply") {
       if (value.empty() || !utf8Length(value)) {
         return core::Status::invalidArgument("buttons: " + inQuotes(token) +
@@ -351,7 +318,8 @@ core::Result<std::vector<TemplateButton>> parseButtons(std::string_view text) {
       out.push_back({TemplateButton::Kind::kQuickReply, std::string(value)});
     } else {
       return core::Status::invalidArgument("buttons: " + inQuotes(token) +
-                                           " is not url:PARAM or quick_reply:PAYLOAD");
+                                           " is not url:PARAM, tracked_url:PARAM or "
+                                           "quick_reply:PAYLOAD");
     }
   }
   if (out.size() > kMaxButtons) {
@@ -407,7 +375,10 @@ core::Result<json> buildTemplateRequest(const TemplateLayout& layout, std::strin
                                            " has a media header without a parameter");
     }
     CARTRELAY_ASSIGN_OR_RETURN(std::string link, paramText(params, layout.header_param));
-    if (!isHttpsLink(link)) return paramError(layout.header_param, "is not an https link");
+    // Meta fetches header media itself, so the link must be absolute https.
+    if (!core::isWebLink(link, /*https_only=*/true)) {
+      return paramError(layout.header_param, "is not an https link");
+    }
     const std::string type(mediaType(layout.header));
     json media = {{"type", type}};
     media[type] = {{"link", std::move(link)}};
@@ -427,8 +398,9 @@ core::Result<json> buildTemplateRequest(const TemplateLayout& layout, std::strin
     const TemplateButton& button = layout.buttons[i];
     json parameter;
     std::string_view sub_type;
-    if (button.kind == TemplateButton::Kind::kUrl) {
-      // The approved template holds the URL prefix; only the suffix is sent.
+    if (button.kind != TemplateButton::Kind::kQuickReply) {
+      // The approved template holds the URL prefix; only the suffix is sent
+      // (for a tracked URL, the token the gate put in place of the target).
       CARTRELAY_ASSIGN_OR_RETURN(std::string suffix, paramText(params, button.value));
       parameter = {{"type", "text"}, {"text", std::move(suffix)}};
       sub_type = "url";

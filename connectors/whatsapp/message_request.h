@@ -25,6 +25,10 @@ enum class ParamType {
   kText,      // {"type":"text","text":VALUE}
   kCurrency,  // VALUE is "AMOUNT CODE" ("249.90 TRY"); see buildTemplateRequest
   kDateTime,  // {"type":"date_time","date_time":{"fallback_value":VALUE}}
+  // A tracked link: sent like kText. The value asked for is the target URL;
+  // the gate replaces it by "{daemon.public_url}/r/{token}" for each send
+  // attempt, so the channel only ever sees the tracked link.
+  kLink,
 };
 
 struct BodyParam {
@@ -35,10 +39,13 @@ struct BodyParam {
 enum class HeaderMedia { kNone, kImage, kVideo, kDocument };
 
 struct TemplateButton {
-  enum class Kind { kUrl, kQuickReply };
+  enum class Kind { kUrl, kTrackedUrl, kQuickReply };
   Kind kind;
   // kUrl: name of the param holding the dynamic suffix appended to the URL
-  // prefix approved with the template. kQuickReply: the literal payload that
+  // prefix approved with the template. kTrackedUrl: the same, sent the same
+  // way, but the value asked for is the target URL and the gate replaces it
+  // by a tracked-link token (the template's URL is registered at Meta as
+  // "{daemon.public_url}/r/{{1}}"). kQuickReply: the literal payload that
   // comes back in the button webhook (e.g. "STOP_MARKETING").
   std::string value;
 };
@@ -63,15 +70,16 @@ struct TemplateLayout {
 // quote the offending config token (config is not personal data) so
 // `cartrelay check-config` can point at it.
 //
-//   body_params = "first_name, cart_total:currency, expires:date_time"
-//     NAME[:text|currency|date_time]; the type defaults to text. An empty
-//     value means a body without parameters. Duplicate names are refused.
+//   body_params = "first_name, cart_total:currency, expires:date_time, cart:link"
+//     NAME[:text|currency|date_time|link]; the type defaults to text. An
+//     empty value means a body without parameters. Duplicate names are
+//     refused.
 core::Result<std::vector<BodyParam>> parseBodyParams(std::string_view text);
 
-//   buttons = "url:cart_link, quick_reply:STOP_MARKETING"
-//     url:PARAM_NAME or quick_reply:PAYLOAD (any non-empty text without a
-//     comma). An empty value means no buttons; at most 10 buttons (the
-//     BSP-documented maximum per template, reference §7).
+//   buttons = "url:cart_link, tracked_url:cart_url, quick_reply:STOP_MARKETING"
+//     url:PARAM_NAME, tracked_url:PARAM_NAME or quick_reply:PAYLOAD (any
+//     non-empty text without a comma). An empty value means no buttons; at
+//     most 10 buttons (the BSP-documented maximum per template, reference §7).
 core::Result<std::vector<TemplateButton>> parseButtons(std::string_view text);
 
 //   header = "none" | "image:PARAM" | "video:PARAM" | "document:PARAM"

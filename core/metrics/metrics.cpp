@@ -84,7 +84,11 @@ Metrics::Metrics(std::string_view version)
       template_sendable_(&prometheus::BuildGauge()
                               .Name("cartrelay_template_sendable")
                               .Help("1 while Meta has the configured template APPROVED")
-                              .Register(*registry_)) {
+                              .Register(*registry_)),
+      link_clicks_(&prometheus::BuildCounter()
+                        .Name("cartrelay_link_clicks_total")
+                        .Help("Requests for tracked links (GET /r/{token}), by outcome")
+                        .Register(*registry_)) {
   prometheus::BuildGauge()
       .Name("cartrelay_build_info")
       .Help("Build information; the value is always 1")
@@ -161,6 +165,10 @@ void Metrics::setChannelHalted(std::string_view channel, bool halted) {
 
 void Metrics::setTemplateSendable(std::string_view template_name, bool sendable) {
   template_sendable_->Add({{"template", std::string(template_name)}}).Set(sendable ? 1 : 0);
+}
+
+void Metrics::countLinkClick(std::string_view outcome) {
+  link_clicks_->Add({{"outcome", std::string(outcome)}}).Increment();
 }
 
 void Metrics::countAuditCheckpoint(bool ok) {

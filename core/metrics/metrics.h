@@ -43,6 +43,8 @@ namespace cartrelay::core::metrics {
 //                                                              after 3 business days (alert > 0)
 //   cartrelay_template_sendable{template}                      gauge, 1 while Meta has the
 //                                                              configured template APPROVED
+//   cartrelay_link_clicks_total{outcome}                       counter, GET /r/{token} (outcome =
+//                                                              redirected|not_found|unavailable)
 //
 // `route` is the route pattern ("/webhooks/shopify/{shop}"), never the raw
 // path, so label cardinality stays bounded and no shop data leaks.
@@ -74,6 +76,7 @@ class Metrics {
   void setChannelHalted(std::string_view channel, bool halted);
   // template = the [template.NAME] name.
   void setTemplateSendable(std::string_view template_name, bool sendable);
+  void countLinkClick(std::string_view outcome);
 
   // Prometheus text exposition format 0.0.4 of everything registered.
   std::string render() const;
@@ -95,6 +98,7 @@ class Metrics {
   prometheus::Family<prometheus::Counter>* messages_;
   prometheus::Family<prometheus::Gauge>* channel_halted_;
   prometheus::Family<prometheus::Gauge>* template_sendable_;
+  prometheus::Family<prometheus::Counter>* link_clicks_;
 };
 
 }  // namespace cartrelay::core::metrics

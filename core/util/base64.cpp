@@ -46,6 +46,16 @@ std::string base64Encode(std::string_view bytes) {
   return out;
 }
 
+std::string base64UrlEncode(std::string_view bytes) {
+  std::string out = base64Encode(bytes);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
 Result<std::string> base64Decode(std::string_view text) {
   if (text.size() % 4 != 0) return Status::invalidArgument("base64 length is not a multiple of 4");
   std::string out;

@@ -16,4 +16,9 @@ std::string base64Encode(std::string_view bytes);
 // not skipped: callers trim first.
 Result<std::string> base64Decode(std::string_view text);
 
+// The URL- and filename-safe alphabet (RFC 4648 §5, '-' '_') without '='
+// padding: text that can stand as a URL path segment as is (tracked-link
+// tokens). 16 bytes give 22 characters.
+std::string base64UrlEncode(std::string_view bytes);
+
 }  // namespace cartrelay::core

@@ -58,4 +58,58 @@ std::vector<std::pair<std::string_view, std::string_view>> splitQueryPairs(std::
   return pairs;
 }
 
+namespace {
+
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Case-insensitive: "HTTPS://" is the same scheme (RFC 3986 §3.1).
+bool startsWithScheme(std::string_view s, std::string_view scheme) {
+  if (s.size() < scheme.size()) return false;
+  for (std::size_t i = 0; i < scheme.size(); ++i) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != scheme[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool isWebLink(std::string_view s, bool https_only) {
+  std::size_t scheme = 0;
+  if (startsWithScheme(s, "https://")) {
+    scheme = 8;
+  } else if (!https_only && startsWithScheme(s, "http://")) {
+    scheme = 7;
+  } else {
+    return false;
+  }
+  if (s.size() <= scheme) return false;
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7F || u >= 0x80) return false;
+  }
+  const std::string_view rest = s.substr(scheme);
+  const std::string_view authority = rest.substr(0, rest.find_first_of("/?#"));
+  std::string_view host = authority;
+  if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
+    const std::string_view port = authority.substr(colon + 1);
+    if (port.empty() || port.size() > 5) return false;
+    for (char c : port) {
+      if (!isDigit(c)) return false;
+    }
+    host = authority.substr(0, colon);
+  }
+  // Userinfo ("user:pass@host") fails here: '@' is not a host character.
+  if (host.empty() || host.front() == '.' || host.front() == '-' || host.back() == '.') {
+    return false;
+  }
+  for (char c : host) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || isDigit(c) || c == '.' || c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace cartrelay::core

@@ -24,4 +24,14 @@ std::string percentEncode(std::string_view text, bool keep_slash = false);
 // value. The views point into `query`.
 std::vector<std::pair<std::string_view, std::string_view>> splitQueryPairs(std::string_view query);
 
+// True when `s` is an absolute web link a third party may be sent to:
+// "https://" (or, unless https_only, "http://"; the scheme in any case),
+// then a host of ASCII letters, digits, '.' and '-' (not starting with '.'
+// or '-', not ending with '.'), an optional ":PORT" of 1-5 digits, and
+// then anything that starts with '/', '?' or '#'. Userinfo ("user@host"),
+// IP-literal hosts in brackets, whitespace, control characters and
+// non-ASCII bytes (an IRI must be percent-encoded first) are refused, so
+// the link is also safe to put into an HTTP header such as Location.
+bool isWebLink(std::string_view s, bool https_only);
+
 }  // namespace cartrelay::core

@@ -1,10 +1,11 @@
 #pragma once
 
 // The store fixture of the gate's tests (send_gate_test.cpp,
-// outbox_delivery_test.cpp): a migrated store with one shop, the real
-// ledger and audit chain, and a SendGate over them with three templates
-// (cart: MARKETING abandoned cart, shipped: UTILITY shipping, old: not
-// approved).
+// outbox_delivery_test.cpp, tracked_links_test.cpp): a migrated store with
+// one shop, the real ledger and audit chain, and a SendGate over them with
+// four templates (cart: MARKETING abandoned cart, shipped: UTILITY
+// shipping, old: not approved, linked: cart with a tracked_url button
+// `cart_url` and a body link `cart_page`).
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,7 +53,15 @@ class GateStoreTest : public testing::StoreTest {
         {"shipped", {"order_shipped", "tr", TemplateCategory::kUtility, Purpose::kShipping}},
         {"old",
          {"old_promo", "tr", TemplateCategory::kMarketing, Purpose::kCampaign,
-          TemplateAvailability::kNotApproved}}};
+          TemplateAvailability::kNotApproved}},
+        {"linked",
+         {"cart_links",
+          "tr",
+          TemplateCategory::kMarketing,
+          Purpose::kAbandonedCart,
+          TemplateAvailability::kApproved,
+          {{"cart_url", TrackedParam::Form::kToken}, {"cart_page", TrackedParam::Form::kUrl}}}}};
+    o.links = links_;
     o.shops = {{shop_, {"acme", "TR", "Europe/Istanbul"}}};
     o.policy_version = "cfg-sha";
     o.audit_intact = [this] { return audit_intact_; };
@@ -121,6 +130,7 @@ class GateStoreTest : public testing::StoreTest {
   AuditLog audit_{clock_};
   std::unique_ptr<ConsentLedger> ledger_;
   GatePolicy policy_;
+  LinkOptions links_{"https://relay.example/cr/", 30LL * 24 * 3600 * 1000};
   std::unique_ptr<SendGate> gate_;
   std::int64_t shop_ = 0;
   bool audit_intact_ = true;

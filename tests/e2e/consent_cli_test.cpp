@@ -94,7 +94,7 @@ TEST_F(ConsentCli, RetentionRunDestroysOldConsentProofAndKeepsTheChainIntact) {
   CommandResult dry = h_.cli({"retention", "run", "--dry-run", "--json"});
   ASSERT_EQ(dry.exit_code, 0) << dry.output;
   nlohmann::json classes = nlohmann::json::parse(dry.output);
-  ASSERT_EQ(classes.size(), 7u) << dry.output;
+  ASSERT_EQ(classes.size(), 9u) << dry.output;
   for (const auto& c : classes) {
     EXPECT_EQ(c["rows"], c["data_class"] == "consent_proof" ? 1 : 0) << c.dump();
   }

@@ -147,6 +147,57 @@ opt_out = Reply STOP
   EXPECT_EQ(r.errors.size(), 3u) << dump(r);
 }
 
+TEST(ConfigLoader, TrackedLinksNeedThePublicUrlAndTheirOwnPlaceholder) {
+  const std::string templates = R"([template.cart]
+meta_name = cart_1h
+category = UTILITY
+purpose = shipping
+body_params = first_name, cart_page:link
+buttons = tracked_url:cart_url, quick_reply:STOP
+[template.clash]
+meta_name = clash
+category = UTILITY
+purpose = shipping
+body_params = cart_url
+buttons = tracked_url:cart_url
+[template.plain]
+meta_name = plain
+category = UTILITY
+purpose = shipping
+buttons = url:suffix
+)";
+  LoadResult without = loadConfigText(std::string(kMinimal) + templates, "x.ini");
+  EXPECT_FALSE(without.config);
+  EXPECT_TRUE(hasError(without, "template.cart.body_params", "daemon.public_url")) << dump(without);
+  EXPECT_TRUE(hasError(without, "template.cart.buttons", "daemon.public_url")) << dump(without);
+  EXPECT_TRUE(hasError(without, "template.clash.buttons", "any other placeholder"))
+      << dump(without);
+  for (const ConfigError& e : without.errors) {
+    EXPECT_EQ(e.key.find("template.plain"), std::string::npos) << "no tracked link: " << e.key;
+  }
+
+  std::string with = kMinimal;
+  with.insert(with.find("\n[shop.acme]"), "\npublic_url = https://relay.example/cr");
+  LoadResult r = loadConfigText(with + templates, "x.ini");
+  EXPECT_EQ(r.errors.size(), 1u) << dump(r);
+  EXPECT_TRUE(hasError(r, "template.clash.buttons", "any other placeholder")) << dump(r);
+}
+
+TEST(ConfigLoader, LinkTtlDefaultsToThirtyDaysWithinBounds) {
+  LoadResult r = loadConfigText(kMinimal, "x.ini");
+  ASSERT_TRUE(r.config) << dump(r);
+  EXPECT_EQ(r.config->whatsapp.link_ttl_ms, 30LL * 24 * 3600 * 1000);
+
+  r = loadConfigText(std::string(kMinimal) + "[whatsapp]\nlink_ttl = 7d\n", "x.ini");
+  ASSERT_TRUE(r.config) << dump(r);
+  EXPECT_EQ(r.config->whatsapp.link_ttl_ms, 7LL * 24 * 3600 * 1000);
+
+  for (const char* bad : {"30m", "366d", "soon"}) {
+    r = loadConfigText(std::string(kMinimal) + "[whatsapp]\nlink_ttl = " + bad + "\n", "x.ini");
+    EXPECT_TRUE(hasError(r, "whatsapp.link_ttl")) << bad << "\n" << dump(r);
+  }
+}
+
 TEST(ConfigLoader, RepeatedKeyAndSemicolonComment) {
   LoadResult twice =
       loadConfigText("[daemon]\nlog_level = info\n[daemon]\nlog_level = warn\n", "x");

@@ -218,6 +218,23 @@ TEST(WhatsAppMessageRequest, UrlButtonCarriesSuffixAndStringIndex) {
   EXPECT_TRUE(components[1]["index"].is_string());
 }
 
+// What the gate put in place of a tracked link's target goes out like any
+// other value: the token as the URL button's suffix, the link as body text.
+TEST(WhatsAppMessageRequest, TrackedLinksGoOutAsSuffixAndText) {
+  TemplateLayout layout = orderConfirmation(true);
+  layout.body = *parseBodyParams("cart_page:link");
+  layout.buttons = *parseButtons("tracked_url:cart_url");
+  const std::string token = "AbCdEfGhIjKlMnOpQrSt_-";
+  const std::string link = "https://relay.example/cr/r/" + token;
+  const json components =
+      buildOk(layout, {{"cart_page", link}, {"cart_url", token}})["template"]["components"];
+  ASSERT_EQ(components.size(), 2u);
+  EXPECT_EQ(components[0]["parameters"][0],
+            json({{"type", "text"}, {"parameter_name", "cart_page"}, {"text", link}}));
+  EXPECT_EQ(components[1], json::parse(R"({"type":"button","sub_type":"url","index":"0",
+      "parameters":[{"type":"text","text":"AbCdEfGhIjKlMnOpQrSt_-"}]})"));
+}
+
 TEST(WhatsAppMessageRequest, MediaHeaders) {
   for (const auto& [spec, type] : std::vector<std::pair<std::string, std::string>>{
            {"image:media", "image"}, {"video:media", "video"}, {"document:media", "document"}}) {
@@ -356,9 +373,12 @@ TEST(WhatsAppMessageRequest, TextLimitsAndCallbackData) {
 }
 
 TEST(WhatsAppTemplateConfig, ParseBodyParams) {
-  const auto parsed = parseBodyParams("first_name, cart_total:currency, expires:date_time");
+  const auto parsed =
+      parseBodyParams("first_name, cart_total:currency, expires:date_time, cart_page:link");
   ASSERT_TRUE(parsed.isOk()) << parsed.status().toString();
-  ASSERT_EQ(parsed->size(), 3u);
+  ASSERT_EQ(parsed->size(), 4u);
+  EXPECT_EQ((*parsed)[3].name, "cart_page");
+  EXPECT_EQ((*parsed)[3].type, ParamType::kLink);
   EXPECT_EQ((*parsed)[0].name, "first_name");
   EXPECT_EQ((*parsed)[0].type, ParamType::kText);
   EXPECT_EQ((*parsed)[1].name, "cart_total");
@@ -407,9 +427,14 @@ TEST(WhatsAppTemplateConfig, ParseButtons) {
   ASSERT_TRUE(payload.isOk());
   EXPECT_EQ((*payload)[0].value, "Beni listeden çıkar: evet");
   EXPECT_TRUE(parseButtons("").isOk());
+  const auto tracked = parseButtons("tracked_url:cart_url");
+  ASSERT_TRUE(tracked.isOk()) << tracked.status().toString();
+  EXPECT_EQ((*tracked)[0].kind, TemplateButton::Kind::kTrackedUrl);
+  EXPECT_EQ((*tracked)[0].value, "cart_url");
 
-  for (const std::string bad : {"url:", "url", "url:Cart-Link", "phone:+90555",
-                                "quick_reply:", "quick_reply", "url:a,,quick_reply:X", "URL:a"}) {
+  for (const std::string bad :
+       {"url:", "url", "url:Cart-Link", "phone:+90555", "quick_reply:", "quick_reply",
+        "url:a,,quick_reply:X", "URL:a", "tracked_url:", "tracked_url:Cart-Url", "tracked:x"}) {
     EXPECT_EQ(parseButtons(bad).status().code(), core::Status::Code::kInvalidArgument) << bad;
   }
   std::string eleven = "quick_reply:A";

@@ -30,6 +30,17 @@ TEST(Base64, BinaryRoundTrip) {
   EXPECT_EQ(*back, all);
 }
 
+// RFC 4648 §5: '-' and '_' for '+' and '/', and no padding.
+TEST(Base64, UrlAlphabetWithoutPadding) {
+  EXPECT_EQ(base64UrlEncode(""), "");
+  EXPECT_EQ(base64UrlEncode("f"), "Zg");
+  EXPECT_EQ(base64UrlEncode("fo"), "Zm8");
+  EXPECT_EQ(base64UrlEncode("foo"), "Zm9v");
+  EXPECT_EQ(base64UrlEncode("\xfb\xff\xbf"), "-_-_");
+  EXPECT_EQ(base64Encode("\xfb\xff\xbf"), "+/+/");
+  EXPECT_EQ(base64UrlEncode(std::string(16, '\xff')).size(), 22u);
+}
+
 TEST(Base64, RejectsMalformedInput) {
   for (const char* bad : {"Zg=", "Zm9v!", "Z===", "=Zm9", "Zg==Zg==", "Zm 9v", "Zm9v\n"}) {
     EXPECT_EQ(base64Decode(bad).status().code(), Status::Code::kInvalidArgument) << bad;

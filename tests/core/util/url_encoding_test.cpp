@@ -37,5 +37,24 @@ TEST(PercentEncodeTest, KeepsUnreservedBytesAndEncodesTheRest) {
   EXPECT_EQ(percentDecode(percentEncode("QVFIU+/=x y"), false), "QVFIU+/=x y");
 }
 
+TEST(IsWebLinkTest, AbsoluteHttpAndHttpsWithAPlainHost) {
+  for (const char* good :
+       {"https://shop.example.com/cart/recover?token=abc&x=1", "http://shop.example.com",
+        "HTTPS://Shop.Example.com:8443/a#frag", "https://localhost?x", "https://a-b.c/%C3%A7"}) {
+    EXPECT_TRUE(isWebLink(good, false)) << good;
+  }
+  EXPECT_TRUE(isWebLink("https://cdn.example.com/a.png", true));
+  EXPECT_FALSE(isWebLink("http://cdn.example.com/a.png", true));
+  for (const char* bad :
+       {"", "https://", "shop.example.com/cart", "//shop.example.com/x", "ftp://shop.example.com",
+        "javascript:alert(1)", "https://user:pw@shop.example.com/", "https://shop.example.com/a b",
+        "https://shop.example.com/\r\nSet-Cookie:x", "https://shop.example.com/ç",
+        "https://.example.com", "https://-x.example.com", "https://example.com.",
+        "https://example.com:/x", "https://example.com:123456", "https://[::1]/x",
+        "https:///path"}) {
+    EXPECT_FALSE(isWebLink(bad, false)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace cartrelay::core
