@@ -218,6 +218,8 @@ void OutboxDispatcher::dispatch(const std::vector<std::int64_t>& ids, Round& rou
       continue;
     }
     const SendResult result = channel_.send(message);
+    // The request counts against the limit until a second after its answer.
+    throughput_.complete(clock_.nowMillis());
     ++round.attempted;
     if (result.outcome == Outcome::kAccepted) ++round.sent;
     handle(message, result, clock_.nowMillis());

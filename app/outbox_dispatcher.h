@@ -103,7 +103,7 @@ class OutboxDispatcher {
   core::metrics::Metrics& metrics_;
   const core::Clock& clock_;
   DispatcherOptions options_;
-  whatsapp::SlidingWindowLimiter throughput_;
+  whatsapp::InFlightWindowLimiter throughput_;
   whatsapp::PairLimiter pairs_;
   whatsapp::DailyRecipientLimit daily_;
   core::EpochMillis paused_until_ = 0;  // slow_down from the channel
