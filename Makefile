@@ -2,7 +2,8 @@
 #   make run    install what is missing, build release, migrate, run the demo daemon
 #   make test   install what is missing, build dev (ASan/UBSan), run every test
 #   make bench  build release, run the webhook intake benchmark (tests/bench/README.md)
-.PHONY: run test bench build-release build-dev deps format format-check deb deb-check clean
+#   make bench-send  build release, run the send benchmark (tests/bench/README.md)
+.PHONY: run test bench bench-send build-release build-dev deps format format-check deb deb-check clean
 
 JOBS ?= $(shell nproc)
 CONFIG ?= examples/cartrelay.ini
@@ -46,6 +47,15 @@ bench:
 	cmake --preset release
 	cmake --build build/release -j2 --target cartrelay
 	tests/bench/webhook_intake_bench.sh $(BENCH_ARGS)
+
+# Prints messages/s through gate, outbox and the fake Cloud API, the ratio to
+# the fake's raw POST rate, and the most sends in any 1 s window at the limit
+# of 80; asserts no time. E.g. make bench-send BENCH_SEND_ARGS="--messages 2000".
+bench-send:
+	scripts/install-deps.sh build test
+	cmake --preset release
+	cmake --build build/release -j2 --target cartrelay send_bench
+	build/release/tests/bench/send_bench $(BENCH_SEND_ARGS)
 
 format:
 	scripts/format.sh

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <utility>
 
 #include "core/util/log.h"
 
@@ -27,6 +28,12 @@ std::string_view outcomeName(Outcome outcome) {
       return "unknown";
   }
   return "unknown";
+}
+
+// The senders the options ask for, never more than the throughput limit
+// (more could not be in flight at once anyway).
+int concurrencyCap(const DispatcherOptions& options) {
+  return std::clamp(options.senders, 1, std::max(options.max_messages_per_second, 1));
 }
 
 void logIfFailed(const core::Status& status, std::string_view what, std::int64_t outbox_id) {
@@ -56,7 +63,9 @@ OutboxDispatcher::OutboxDispatcher(
       options_(options),
       throughput_(options.max_messages_per_second, 1000),
       pairs_(options.pair_interval_ms),
-      daily_(options.daily_unique_recipients, std::move(reached_recipients)) {
+      daily_(options.daily_unique_recipients, std::move(reached_recipients)),
+      pool_(channel, clock, concurrencyCap(options),
+            [this](core::EpochMillis completed_at) { throughput_.complete(completed_at); }) {
   metrics_.setChannelHalted(channel_.name(), false);
 }
 
@@ -81,46 +90,57 @@ void OutboxDispatcher::halt(const SendResult& result) {
       .kv("action", "fix the cause (e.g. replace whatsapp.access_token), then restart cartrelay");
 }
 
-bool OutboxDispatcher::pauseUntil(core::EpochMillis until) {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    const core::EpochMillis now = clock_.nowMillis();
-    if (now >= until) return true;
-    cv_.wait_for(lock, std::chrono::milliseconds(std::min<core::EpochMillis>(until - now, 100)));
-  }
-  return false;
-}
+struct OutboxDispatcher::Pending {
+  std::vector<compliance::OutboxDelivery::Transition> moves;
+  std::vector<std::string> whats;  // per move, for the log when it fails
+  // Written after the moves, each in its own transaction as before: the
+  // sandbox's simulated delivery (wamid, outbox id), and Meta's opt-outs
+  // (the message, its answer, when it came).
+  std::vector<std::pair<std::string, std::int64_t>> delivered;
+  struct OptOut {
+    core::ports::ClearedMessage message;
+    SendResult result;
+    core::EpochMillis at = 0;
+  };
+  std::vector<OptOut> opted_out;
 
-void OutboxDispatcher::handle(const core::ports::ClearedMessage& message, const SendResult& result,
-                              core::EpochMillis now) {
-  const auto& m = message.content();
+  void add(compliance::OutboxDelivery::Transition move, std::string what) {
+    moves.push_back(std::move(move));
+    whats.push_back(std::move(what));
+  }
+};
+
+int OutboxDispatcher::concurrency() const { return proven_ ? concurrencyCap(options_) : 1; }
+
+void OutboxDispatcher::collect(const SenderPool::Done& done, Round& round, Pending& pending) {
+  using Move = compliance::OutboxDelivery::Transition;
+  const auto& m = done.message.content();
+  const SendResult& result = done.result;
+  const core::EpochMillis now = done.completed_at;
   metrics_.countMessage(channel_.name(), outcomeName(result.outcome));
   switch (result.outcome) {
-    case Outcome::kAccepted: {
-      logIfFailed(delivery_.recordAccepted(m.outbox_id, result.provider_message_id), "accepted",
-                  m.outbox_id);
+    case Outcome::kAccepted:
+      ++round.sent;
+      proven_ = true;
+      pending.add(Move::accepted(m.outbox_id, result.provider_message_id), "accepted");
       if (result.simulated_delivery) {
-        compliance::StatusReport delivered;
-        delivered.provider_message_id = result.provider_message_id;
-        delivered.status = compliance::DeliveryState::kDelivered;
-        delivered.at_ms = clock_.nowMillis();
-        delivered.outbox_id = m.outbox_id;
-        logIfFailed(delivery_.applyStatus(delivered).status(), "simulated_delivery", m.outbox_id);
+        pending.delivered.emplace_back(result.provider_message_id, m.outbox_id);
       }
       return;
-    }
     case Outcome::kRetry: {
       const core::EpochMillis until = now + std::max<std::int64_t>(result.retry_after_ms, 1000);
       if (result.recipient_only) pairs_.penalise(m.subject_ref, until);
-      if (result.slow_down) paused_until_ = std::max(paused_until_, until);
+      if (result.slow_down) {
+        paused_until_ = std::max(paused_until_, until);
+        proven_ = false;  // after the pause, one request probes first
+      }
       core::log::warn("outbox.retry")
           .kv("outbox_id", m.outbox_id)
           .kv("subject", m.subject_ref)
           .kv("error_code", static_cast<std::int64_t>(result.error_code))
           .kv("reason", result.reason)
           .kv("retry_in_ms", until - now);
-      logIfFailed(delivery_.recordRetry(m.outbox_id, until, result.error_code, result.reason),
-                  "retry", m.outbox_id);
+      pending.add(Move::retry(m.outbox_id, until, result.error_code, result.reason), "retry");
       return;
     }
     case Outcome::kFailed:
@@ -129,26 +149,14 @@ void OutboxDispatcher::handle(const core::ports::ClearedMessage& message, const 
           .kv("subject", m.subject_ref)
           .kv("error_code", static_cast<std::int64_t>(result.error_code))
           .kv("reason", result.reason);
-      logIfFailed(delivery_.recordFailed(m.outbox_id, result.error_code, result.reason), "failed",
-                  m.outbox_id);
+      pending.add(Move::failed(m.outbox_id, result.error_code, result.reason), "failed");
       return;
-    case Outcome::kOptedOut: {
-      logIfFailed(delivery_.recordFailed(m.outbox_id, result.error_code, result.reason), "failed",
-                  m.outbox_id);
-      auto recorded =
-          consent_.record(compliance::WhatsAppSignal::kMarketingOptOutError, m.to, now,
-                          {{"outbox_id", m.outbox_id}, {"error_code", result.error_code}});
-      if (!recorded.isOk()) {
-        core::log::error("consent.opt_out_failed")
-            .kv("subject", m.subject_ref)
-            .status(recorded.status());
-      } else {
-        core::log::info("consent.opt_out").kv("subject", m.subject_ref).kv("via", "meta_131050");
-      }
+    case Outcome::kOptedOut:
+      pending.add(Move::failed(m.outbox_id, result.error_code, result.reason), "failed");
+      pending.opted_out.push_back({done.message, result, now});
       return;
-    }
     case Outcome::kHalted:
-      logIfFailed(delivery_.release(m.outbox_id), "release", m.outbox_id);
+      pending.add(Move::release(m.outbox_id), "release");
       halt(result);
       return;
     case Outcome::kUnknown:
@@ -156,9 +164,40 @@ void OutboxDispatcher::handle(const core::ports::ClearedMessage& message, const 
           .kv("outbox_id", m.outbox_id)
           .kv("subject", m.subject_ref)
           .kv("reason", result.reason);
-      logIfFailed(delivery_.recordUnknown(m.outbox_id, result.reason), "unknown", m.outbox_id);
+      pending.add(Move::unknown(m.outbox_id, result.reason), "unknown");
       return;
   }
+}
+
+void OutboxDispatcher::flush(Pending& pending) {
+  if (!pending.moves.empty()) {
+    const std::vector<core::Status> recorded = delivery_.record(pending.moves);
+    for (std::size_t i = 0; i < recorded.size(); ++i) {
+      logIfFailed(recorded[i], pending.whats[i], pending.moves[i].outbox_id);
+    }
+  }
+  for (const auto& [wamid, outbox_id] : pending.delivered) {
+    compliance::StatusReport delivered;
+    delivered.provider_message_id = wamid;
+    delivered.status = compliance::DeliveryState::kDelivered;
+    delivered.at_ms = clock_.nowMillis();
+    delivered.outbox_id = outbox_id;
+    logIfFailed(delivery_.applyStatus(delivered).status(), "simulated_delivery", outbox_id);
+  }
+  for (const Pending::OptOut& opt_out : pending.opted_out) {
+    const auto& m = opt_out.message.content();
+    auto recorded =
+        consent_.record(compliance::WhatsAppSignal::kMarketingOptOutError, m.to, opt_out.at,
+                        {{"outbox_id", m.outbox_id}, {"error_code", opt_out.result.error_code}});
+    if (!recorded.isOk()) {
+      core::log::error("consent.opt_out_failed")
+          .kv("subject", m.subject_ref)
+          .status(recorded.status());
+    } else {
+      core::log::info("consent.opt_out").kv("subject", m.subject_ref).kv("via", "meta_131050");
+    }
+  }
+  pending = Pending();
 }
 
 OutboxDispatcher::Round OutboxDispatcher::runOnce() {
@@ -170,58 +209,89 @@ OutboxDispatcher::Round OutboxDispatcher::runOnce() {
     core::log::error("outbox.due_failed").status(due.status());
     return round;
   }
-  std::vector<std::int64_t> ids;
-  for (const compliance::DueMessage& d : *due) {
-    const core::EpochMillis now = clock_.nowMillis();
-    std::int64_t wait = pairs_.tryAcquire(d.subject_ref, now);
-    // A customer-service window is not tracked yet, so every recipient
-    // counts against the portfolio limit (the conservative side).
-    if (wait == 0) wait = daily_.tryAdmit(d.subject_ref, now, /*in_service_window=*/false);
-    if (wait > 0) {
-      ++round.postponed;
-      logIfFailed(delivery_.postpone(d.outbox_id, now + wait), "postpone", d.outbox_id);
-      continue;
-    }
-    ids.push_back(d.outbox_id);
-  }
-  dispatch(ids, round);
+  dispatch(*due, /*recipient_limits=*/true, round);
   return round;
 }
 
 OutboxDispatcher::Round OutboxDispatcher::sendNow(std::int64_t outbox_id) {
   Round round;
   if (halted()) return round;
-  dispatch({outbox_id}, round);
+  compliance::DueMessage row;
+  row.outbox_id = outbox_id;
+  dispatch({row}, /*recipient_limits=*/false, round);
   return round;
 }
 
-void OutboxDispatcher::dispatch(const std::vector<std::int64_t>& ids, Round& round) {
-  if (ids.empty()) return;
-  auto claimed = gate_.claim(ids);
-  if (!claimed.isOk()) {
-    core::log::error("outbox.claim_failed").status(claimed.status());
-    return;
-  }
-  round.not_claimed = claimed->deferred + claimed->suppressed + claimed->skipped;
-  for (std::size_t i = 0; i < claimed->messages.size(); ++i) {
-    const auto& message = claimed->messages[i];
-    bool give_back = halted() || clock_.nowMillis() < paused_until_;
-    while (!give_back) {
-      const std::int64_t wait = throughput_.tryAcquire(clock_.nowMillis());
-      if (wait == 0) break;
-      if (!pauseUntil(clock_.nowMillis() + wait)) give_back = true;
+bool OutboxDispatcher::postponed(const compliance::DueMessage& row) {
+  const core::EpochMillis now = clock_.nowMillis();
+  std::int64_t wait = pairs_.tryAcquire(row.subject_ref, now);
+  // A customer-service window is not tracked yet, so every recipient
+  // counts against the portfolio limit (the conservative side).
+  if (wait == 0) wait = daily_.tryAdmit(row.subject_ref, now, /*in_service_window=*/false);
+  if (wait == 0) return false;
+  logIfFailed(delivery_.postpone(row.outbox_id, now + wait), "postpone", row.outbox_id);
+  return true;
+}
+
+void OutboxDispatcher::dispatch(const std::vector<compliance::DueMessage>& rows,
+                                bool recipient_limits, Round& round) {
+  Pending pending;
+  std::size_t next = 0;
+  // Takes the answers that came back, waiting up to `wait` for one. Before
+  // blocking it writes what waits, so answers are never held back by a
+  // pause; while busy it writes every record_batch answers.
+  const auto collectAll = [&](std::chrono::milliseconds wait) {
+    if (wait.count() > 0 ||
+        pending.moves.size() >= static_cast<std::size_t>(std::max(options_.record_batch, 1))) {
+      flush(pending);
     }
-    if (give_back) {
-      // Claimed but not sent (halted, paused or stopping): back to queued.
-      logIfFailed(delivery_.release(message.content().outbox_id), "release",
-                  message.content().outbox_id);
+    for (const SenderPool::Done& done : pool_.take(wait)) collect(done, round, pending);
+  };
+  constexpr std::chrono::milliseconds kMaxWait(100);
+  while (true) {
+    collectAll(std::chrono::milliseconds(0));
+    const bool more =
+        next < rows.size() && !halted() && !stopping_.load() && clock_.nowMillis() >= paused_until_;
+    if (!more) {
+      if (pool_.inFlight() == 0) break;
+      collectAll(kMaxWait);
       continue;
     }
-    const SendResult result = channel_.send(message);
+    if (pool_.inFlight() >= concurrency()) {
+      collectAll(kMaxWait);
+      continue;
+    }
+    const std::int64_t wait = throughput_.tryAcquire(clock_.nowMillis());
+    if (wait > 0) {
+      collectAll(std::min(std::chrono::milliseconds(wait), kMaxWait));
+      continue;
+    }
+    // Admitted: the recipient's limits are taken only now, for a row about
+    // to go (a round cut short by a pause leaves the rest untouched); then
+    // the row is claimed and sent at once, or the place given back. The
+    // claim is what makes it durably `sending` before it leaves.
+    const compliance::DueMessage& row = rows[next++];
+    if (recipient_limits && postponed(row)) {
+      throughput_.cancel();
+      ++round.postponed;
+      continue;
+    }
+    auto claimed = gate_.claim({row.outbox_id});
+    if (!claimed.isOk()) {
+      throughput_.cancel();
+      core::log::error("outbox.claim_failed").status(claimed.status());
+      next = rows.size();  // the round ends once what is in flight is back
+      continue;
+    }
+    round.not_claimed += claimed->deferred + claimed->suppressed + claimed->skipped;
+    if (claimed->messages.empty()) {
+      throughput_.cancel();
+      continue;
+    }
+    pool_.hand(std::move(claimed->messages.front()));
     ++round.attempted;
-    if (result.outcome == Outcome::kAccepted) ++round.sent;
-    handle(message, result, clock_.nowMillis());
   }
+  flush(pending);
 }
 
 void OutboxDispatcher::start() {
@@ -249,6 +319,7 @@ void OutboxDispatcher::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  pool_.interrupt();  // a round waiting on a rate limit or an answer looks again
   if (thread_.joinable()) thread_.join();
 }
 

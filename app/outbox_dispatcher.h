@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/sender_pool.h"
 #include "compliance/outbox_delivery.h"
 #include "compliance/send_gate.h"
 #include "compliance/whatsapp_consent.h"
@@ -26,18 +27,28 @@ struct DispatcherOptions {
   std::int64_t pair_interval_ms = 6'000;  // Meta's pair rate: 1 message / 6 s / recipient
   int batch = 100;                        // due rows looked at per round
   std::int64_t idle_wait_ms = 250;        // sleep when nothing is due (wake() cuts it short)
+  // Requests to the channel at once (1: one after the other). Capped at
+  // max_messages_per_second.
+  int senders = 1;
+  // Most answers recorded in one transaction (OutboxDelivery::record).
+  int record_batch = 64;
 };
 
 // The one sender: moves due outbox rows through the gate's claim, the rate
 // limits and the channel, and records each result (DESIGN.md "How data
 // flows": allow --> outbox --> connectors/whatsapp (rate-limited)).
 //
-// A round (runOnce): OutboxDelivery::due() lists what is due; a row whose
-// recipient is within the pair interval, or who would be a new recipient
-// past the daily unique-recipient limit, is postponed to when it may go;
-// SendGate::claim() makes the rest `sending` (deciding stale ones again);
-// each message waits for the number's sliding-window limiter and is handed
-// to the channel, and the SendResult becomes the row's next state:
+// A round (runOnce): OutboxDelivery::due() lists what is due. Then, row by
+// row, in order, when a sender is free and the number's throughput limiter
+// admits one more request: a row whose recipient is within the pair
+// interval, or who would be a new recipient past the daily unique-recipient
+// limit, is postponed to when it may go; otherwise SendGate::claim() makes
+// it `sending` (deciding a stale one again) and the message goes to one of
+// `senders` threads (SenderPool) for the channel, so up to `senders`
+// requests are in flight while the next rows are claimed. A row is claimed
+// only when it can go at once, so a crash leaves at most the messages in
+// flight `sending` (then `unknown`). The SendResult becomes the row's next
+// state:
 //   kAccepted  sent (plus delivered at once for the sandbox)
 //   kRetry     queued again after retry_after_ms; recipient_only penalises
 //              that recipient's pair limiter, slow_down pauses all sending
@@ -48,11 +59,22 @@ struct DispatcherOptions {
 //              restarted (a token or account problem needs a human, and
 //              retrying would only storm). /readyz and the metrics say why.
 //   kUnknown   unknown (never sent again automatically)
+// Answers are recorded in batches (one transaction, each move with its own
+// audit record) while the next rows are claimed, and all of a round's
+// answers are recorded before runOnce() returns.
+//
+// Storms: until the channel has accepted a message (at start, and again
+// after a slow-down), one request goes at a time, so a refused token or a
+// throttled number costs one request, not `senders`; requests already in
+// flight when a halt or slow-down answer comes finish and are recorded like
+// any other. The throughput limit counts each request until a second after
+// its answer (InFlightWindowLimiter), so Meta never receives more than
+// max_messages_per_second in any second, whatever the network's delays.
 //
 // Ownership: every reference must outlive the dispatcher. Thread-safety:
-// runOnce() must not run concurrently with itself (start() runs it on the
-// dispatcher's own thread); halted(), haltReason() and wake() may be
-// called from any thread.
+// runOnce() and sendNow() must not run concurrently with themselves or each
+// other (start() runs rounds on the dispatcher's own thread); halted(),
+// haltReason(), wake() and stop() may be called from any thread.
 class OutboxDispatcher {
  public:
   OutboxDispatcher(const compliance::SendGate& gate, const compliance::OutboxDelivery& delivery,
@@ -89,12 +111,22 @@ class OutboxDispatcher {
   std::string haltReason() const;
 
  private:
-  void handle(const core::ports::ClearedMessage& message, const core::ports::SendResult& result,
-              core::EpochMillis now);
+  // What a round has yet to write after its answers came in.
+  struct Pending;
+  // The effects of one answer that cannot wait (halt, pause, the pair
+  // limiter, metrics, logs); its writes go to `pending`.
+  void collect(const SenderPool::Done& done, Round& round, Pending& pending);
+  // Records what `pending` holds and empties it.
+  void flush(Pending& pending);
   void halt(const core::ports::SendResult& result);
-  void dispatch(const std::vector<std::int64_t>& ids, Round& round);
-  // Sleeps until `until` (steady time of `clock_`) or stop; false on stop.
-  bool pauseUntil(core::EpochMillis until);
+  // Sends `rows` in order as described above; `recipient_limits` applies
+  // the pair and daily limits (not for an operator's sendNow).
+  void dispatch(const std::vector<compliance::DueMessage>& rows, bool recipient_limits,
+                Round& round);
+  // The pair or daily limit holds `row` back: postponed to when it may go.
+  bool postponed(const compliance::DueMessage& row);
+  // Requests allowed in flight now.
+  int concurrency() const;
 
   const compliance::SendGate& gate_;
   const compliance::OutboxDelivery& delivery_;
@@ -103,16 +135,19 @@ class OutboxDispatcher {
   core::metrics::Metrics& metrics_;
   const core::Clock& clock_;
   DispatcherOptions options_;
-  whatsapp::SlidingWindowLimiter throughput_;
+  whatsapp::InFlightWindowLimiter throughput_;
   whatsapp::PairLimiter pairs_;
   whatsapp::DailyRecipientLimit daily_;
+  // Only the thread running the round touches these two.
   core::EpochMillis paused_until_ = 0;  // slow_down from the channel
+  bool proven_ = false;                 // the channel accepted a message since start or pause
+  SenderPool pool_;                     // after throughput_: its threads complete() into it
 
   std::atomic<bool> halted_{false};
+  std::atomic<bool> stopping_{false};
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::string halt_reason_;
-  bool stopping_ = false;
   bool woken_ = false;
   std::thread thread_;
 };

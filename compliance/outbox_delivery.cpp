@@ -168,7 +168,9 @@ Result<std::vector<StatusReport>> takeBuffered(soci::session& s, const std::stri
          soci::use(key), soci::into(status), soci::into(at), soci::into(code.value, code.ind),
          soci::into(category.value, category.ind), soci::into(type.value, type.ind));
     st.execute();
+    bool found = false;
     while (st.fetch()) {
+      found = true;
       auto parsed = parseDeliveryState(status);
       if (!parsed) continue;
       StatusReport r;
@@ -180,12 +182,104 @@ Result<std::vector<StatusReport>> takeBuffered(soci::session& s, const std::stri
       r.pricing_type = type.get();
       out.push_back(std::move(r));
     }
-    s << "DELETE FROM delivery_status_buffer WHERE wamid = :w", soci::use(key);
+    // Almost always nothing waits: skip the DELETE then (one statement per
+    // send saved).
+    if (found) s << "DELETE FROM delivery_status_buffer WHERE wamid = :w", soci::use(key);
     std::stable_sort(out.begin(), out.end(), [](const StatusReport& a, const StatusReport& b) {
       return progressOf(a.status) < progressOf(b.status);
     });
     return out;
   });
+}
+
+using Transition = OutboxDelivery::Transition;
+
+// What check/writeTransition's callers may skip: the move does not apply,
+// and nothing was written for it.
+bool doesNotApply(const Status& status) {
+  return status.code() == Status::Code::kNotFound || status.code() == Status::Code::kPermanent ||
+         status.code() == Status::Code::kInvalidArgument;
+}
+
+// The reads of a transition, before anything is written: the row, which
+// must be `sending`. kInvalidArgument for an accept without an id,
+// kNotFound, kPermanent; store errors.
+Result<Row> checkTransition(soci::session& s, const Transition& t) {
+  if (t.kind == Transition::Kind::kAccepted && t.provider_message_id.empty()) {
+    return Status::invalidArgument("outbox " + std::to_string(t.outbox_id) + ": empty message id");
+  }
+  CARTRELAY_ASSIGN_OR_RETURN(Row row, rowById(s, t.outbox_id));
+  CARTRELAY_RETURN_IF_ERROR(expectState(row, DeliveryState::kSending));
+  return row;
+}
+
+// The writes of a transition checked by checkTransition, with its audit
+// record. Any error leaves the transaction half done: roll it back.
+Status writeTransition(soci::session& s, const AuditLog& log, core::EpochMillis now,
+                       const Transition& t, Row row) {
+  std::string why = t.reason;
+  int code = t.error_code;
+  switch (t.kind) {
+    case Transition::Kind::kAccepted: {
+      CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.accepted", [&]() -> Status {
+        std::string wamid = t.provider_message_id;
+        s << "UPDATE outbox SET state = 'sent', wamid = :w, sent_at_ms = :now, error_code = NULL,"
+             " error_reason = NULL, updated_at_ms = :now2 WHERE id = :id",
+            soci::use(wamid), soci::use(now), soci::use(now), soci::use(row.id);
+        return Status::ok();
+      }));
+      CARTRELAY_RETURN_IF_ERROR(
+          audit(s, log, "message.sent", row, {{"provider_message_id", t.provider_message_id}}));
+      row.state = DeliveryState::kSent;
+      row.wamid = t.provider_message_id;
+      CARTRELAY_ASSIGN_OR_RETURN(auto buffered, takeBuffered(s, t.provider_message_id));
+      for (const StatusReport& report : buffered) {
+        CARTRELAY_RETURN_IF_ERROR(advance(s, log, now, row, report).status());
+      }
+      return Status::ok();
+    }
+    case Transition::Kind::kRetry: {
+      CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.retry", [&]() -> Status {
+        std::int64_t at = t.retry_at;
+        s << "UPDATE outbox SET state = 'queued', retry_at_ms = :t, error_code = :c,"
+             " error_reason = :r, updated_at_ms = :now WHERE id = :id",
+            soci::use(at), soci::use(code), soci::use(why), soci::use(now), soci::use(row.id);
+        return Status::ok();
+      }));
+      return audit(
+          s, log, "message.retry", row,
+          {{"error_code", t.error_code}, {"reason", t.reason}, {"retry_at_ms", t.retry_at}});
+    }
+    case Transition::Kind::kFailed: {
+      CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.failed", [&]() -> Status {
+        s << "UPDATE outbox SET state = 'failed', error_code = :c, error_reason = :r,"
+             " updated_at_ms = :now WHERE id = :id",
+            soci::use(code), soci::use(why), soci::use(now), soci::use(row.id);
+        return Status::ok();
+      }));
+      return audit(s, log, "message.failed", row,
+                   {{"error_code", t.error_code}, {"reason", t.reason}});
+    }
+    case Transition::Kind::kUnknown: {
+      CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.unknown", [&]() -> Status {
+        s << "UPDATE outbox SET state = 'unknown', error_reason = :r, updated_at_ms = :now"
+             " WHERE id = :id",
+            soci::use(why), soci::use(now), soci::use(row.id);
+        return Status::ok();
+      }));
+      return audit(s, log, "message.unknown", row, {{"reason", t.reason}});
+    }
+    case Transition::Kind::kRelease:
+      return detail::guarded("outbox.release", [&]() -> Status {
+        // The claim counted an attempt that never happened. Not audited:
+        // nothing happened to the message.
+        s << "UPDATE outbox SET state = 'queued', attempts = attempts - 1, updated_at_ms = :now"
+             " WHERE id = :id",
+            soci::use(now), soci::use(row.id);
+        return Status::ok();
+      });
+  }
+  return Status::internal("outbox: unknown transition");
 }
 
 }  // namespace
@@ -290,100 +384,59 @@ Status OutboxDelivery::postpone(std::int64_t outbox_id, core::EpochMillis until)
 
 Status OutboxDelivery::recordAccepted(std::int64_t outbox_id,
                                       const std::string& provider_message_id) const {
-  if (provider_message_id.empty()) {
-    return Status::invalidArgument("outbox " + std::to_string(outbox_id) + ": empty message id");
-  }
-  const core::EpochMillis now = clock_.nowMillis();
-  return db_.withTransaction([&](soci::session& s) -> Status {
-    CARTRELAY_ASSIGN_OR_RETURN(Row row, rowById(s, outbox_id));
-    CARTRELAY_RETURN_IF_ERROR(expectState(row, DeliveryState::kSending));
-    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.accepted", [&]() -> Status {
-      std::string wamid = provider_message_id;
-      s << "UPDATE outbox SET state = 'sent', wamid = :w, sent_at_ms = :now, error_code = NULL,"
-           " error_reason = NULL, updated_at_ms = :now2 WHERE id = :id",
-          soci::use(wamid), soci::use(now), soci::use(now), soci::use(row.id);
-      return Status::ok();
-    }));
-    CARTRELAY_RETURN_IF_ERROR(
-        audit(s, audit_, "message.sent", row, {{"provider_message_id", provider_message_id}}));
-    row.state = DeliveryState::kSent;
-    row.wamid = provider_message_id;
-    CARTRELAY_ASSIGN_OR_RETURN(auto buffered, takeBuffered(s, provider_message_id));
-    for (const StatusReport& report : buffered) {
-      CARTRELAY_RETURN_IF_ERROR(advance(s, audit_, now, row, report).status());
-    }
-    return Status::ok();
-  });
+  return recordOne(Transition::accepted(outbox_id, provider_message_id));
 }
 
 Status OutboxDelivery::recordRetry(std::int64_t outbox_id, core::EpochMillis retry_at,
                                    int error_code, std::string_view reason) const {
-  const core::EpochMillis now = clock_.nowMillis();
-  return db_.withTransaction([&](soci::session& s) -> Status {
-    CARTRELAY_ASSIGN_OR_RETURN(Row row, rowById(s, outbox_id));
-    CARTRELAY_RETURN_IF_ERROR(expectState(row, DeliveryState::kSending));
-    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.retry", [&]() -> Status {
-      std::string why(reason);
-      std::int64_t at = retry_at;
-      int code = error_code;
-      s << "UPDATE outbox SET state = 'queued', retry_at_ms = :t, error_code = :c,"
-           " error_reason = :r, updated_at_ms = :now WHERE id = :id",
-          soci::use(at), soci::use(code), soci::use(why), soci::use(now), soci::use(row.id);
-      return Status::ok();
-    }));
-    return audit(s, audit_, "message.retry", row,
-                 {{"error_code", error_code}, {"reason", reason}, {"retry_at_ms", retry_at}});
-  });
+  return recordOne(Transition::retry(outbox_id, retry_at, error_code, reason));
 }
 
 Status OutboxDelivery::recordFailed(std::int64_t outbox_id, int error_code,
                                     std::string_view reason) const {
-  const core::EpochMillis now = clock_.nowMillis();
-  return db_.withTransaction([&](soci::session& s) -> Status {
-    CARTRELAY_ASSIGN_OR_RETURN(Row row, rowById(s, outbox_id));
-    CARTRELAY_RETURN_IF_ERROR(expectState(row, DeliveryState::kSending));
-    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.failed", [&]() -> Status {
-      std::string why(reason);
-      int code = error_code;
-      s << "UPDATE outbox SET state = 'failed', error_code = :c, error_reason = :r,"
-           " updated_at_ms = :now WHERE id = :id",
-          soci::use(code), soci::use(why), soci::use(now), soci::use(row.id);
-      return Status::ok();
-    }));
-    return audit(s, audit_, "message.failed", row,
-                 {{"error_code", error_code}, {"reason", reason}});
-  });
+  return recordOne(Transition::failed(outbox_id, error_code, reason));
 }
 
 Status OutboxDelivery::recordUnknown(std::int64_t outbox_id, std::string_view reason) const {
-  const core::EpochMillis now = clock_.nowMillis();
-  return db_.withTransaction([&](soci::session& s) -> Status {
-    CARTRELAY_ASSIGN_OR_RETURN(Row row, rowById(s, outbox_id));
-    CARTRELAY_RETURN_IF_ERROR(expectState(row, DeliveryState::kSending));
-    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.unknown", [&]() -> Status {
-      std::string why(reason);
-      s << "UPDATE outbox SET state = 'unknown', error_reason = :r, updated_at_ms = :now"
-           " WHERE id = :id",
-          soci::use(why), soci::use(now), soci::use(row.id);
-      return Status::ok();
-    }));
-    return audit(s, audit_, "message.unknown", row, {{"reason", reason}});
-  });
+  return recordOne(Transition::unknown(outbox_id, reason));
 }
 
 Status OutboxDelivery::release(std::int64_t outbox_id) const {
+  return recordOne(Transition::release(outbox_id));
+}
+
+Status OutboxDelivery::recordOne(const Transition& transition) const {
   const core::EpochMillis now = clock_.nowMillis();
   return db_.withTransaction([&](soci::session& s) -> Status {
-    CARTRELAY_ASSIGN_OR_RETURN(Row row, rowById(s, outbox_id));
-    CARTRELAY_RETURN_IF_ERROR(expectState(row, DeliveryState::kSending));
-    return detail::guarded("outbox.release", [&]() -> Status {
-      // The claim counted an attempt that never happened.
-      s << "UPDATE outbox SET state = 'queued', attempts = attempts - 1, updated_at_ms = :now"
-           " WHERE id = :id",
-          soci::use(now), soci::use(row.id);
-      return Status::ok();
-    });
+    CARTRELAY_ASSIGN_OR_RETURN(Row row, checkTransition(s, transition));
+    return writeTransition(s, audit_, now, transition, std::move(row));
   });
+}
+
+std::vector<Status> OutboxDelivery::record(const std::vector<Transition>& transitions) const {
+  std::vector<Status> out(transitions.size());
+  if (transitions.size() == 1) {
+    out[0] = recordOne(transitions[0]);
+    return out;
+  }
+  const core::EpochMillis now = clock_.nowMillis();
+  const Status batch = db_.withTransaction([&](soci::session& s) -> Status {
+    for (std::size_t i = 0; i < transitions.size(); ++i) {
+      auto row = checkTransition(s, transitions[i]);
+      if (!row.isOk()) {
+        // Nothing was written for it: report it and go on with the others.
+        if (!doesNotApply(row.status())) return row.status();
+        out[i] = row.status();
+        continue;
+      }
+      CARTRELAY_RETURN_IF_ERROR(writeTransition(s, audit_, now, transitions[i], std::move(*row)));
+      out[i] = Status::ok();
+    }
+    return Status::ok();
+  });
+  if (batch.isOk()) return out;
+  for (std::size_t i = 0; i < transitions.size(); ++i) out[i] = recordOne(transitions[i]);
+  return out;
 }
 
 Result<OutboxDelivery::StatusResult> OutboxDelivery::applyStatus(const StatusReport& report) const {

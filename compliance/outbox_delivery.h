@@ -127,6 +127,41 @@ class OutboxDelivery {
   // before the request left: nothing was sent).
   core::Status release(std::int64_t outbox_id) const;
 
+  // One of the moves above, as a value, for record().
+  struct Transition {
+    enum class Kind { kAccepted, kRetry, kFailed, kUnknown, kRelease };
+    Kind kind = Kind::kUnknown;
+    std::int64_t outbox_id = 0;
+    std::string provider_message_id;  // kAccepted: Meta's id
+    core::EpochMillis retry_at = 0;   // kRetry
+    int error_code = 0;               // kRetry, kFailed
+    std::string reason;               // kRetry, kFailed, kUnknown
+
+    static Transition accepted(std::int64_t id, std::string provider_message_id) {
+      return {Kind::kAccepted, id, std::move(provider_message_id), 0, 0, {}};
+    }
+    static Transition retry(std::int64_t id, core::EpochMillis at, int code, std::string_view why) {
+      return {Kind::kRetry, id, {}, at, code, std::string(why)};
+    }
+    static Transition failed(std::int64_t id, int code, std::string_view why) {
+      return {Kind::kFailed, id, {}, 0, code, std::string(why)};
+    }
+    static Transition unknown(std::int64_t id, std::string_view why) {
+      return {Kind::kUnknown, id, {}, 0, 0, std::string(why)};
+    }
+    static Transition release(std::int64_t id) { return {Kind::kRelease, id, {}, 0, 0, {}}; }
+  };
+  // Several moves in one transaction, so one commit (on SQLite, one sync of
+  // the WAL) instead of one per message. Each move writes exactly what its
+  // single call above writes, its own audit record included; the
+  // transaction only holds more of them. Returns one Status per transition,
+  // in order, with the single calls' meanings: a move that does not apply
+  // (kNotFound, kPermanent, kInvalidArgument) changes nothing and does not
+  // stop the others. When the store fails, the batch is rolled back and each
+  // move is tried again in a transaction of its own, so one row that cannot
+  // be written never holds back the rest.
+  std::vector<core::Status> record(const std::vector<Transition>& transitions) const;
+
   enum class StatusResult {
     kApplied,    // the row moved forward
     kStale,      // the row is already at or past it (a late or repeated status)
@@ -139,6 +174,8 @@ class OutboxDelivery {
   core::Result<StatusResult> applyStatus(soci::session& s, const StatusReport& report) const;
 
  private:
+  core::Status recordOne(const Transition& transition) const;
+
   core::store::Database& db_;
   const core::Clock& clock_;
   const AuditLog& audit_;

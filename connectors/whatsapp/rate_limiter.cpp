@@ -16,42 +16,57 @@ constexpr std::size_t kMinSweepSize = 1024;
 
 }  // namespace
 
-SlidingWindowLimiter::SlidingWindowLimiter(int limit, std::int64_t window_ms)
-    : window_ms_(std::max<std::int64_t>(1, window_ms)),
-      times_(static_cast<std::size_t>(std::clamp(limit, 1, kMaxWindowLimit))) {}
+InFlightWindowLimiter::InFlightWindowLimiter(int limit, std::int64_t window_ms)
+    : limit_(static_cast<std::size_t>(std::clamp(limit, 1, kMaxWindowLimit))),
+      window_ms_(std::max<std::int64_t>(1, window_ms)) {}
 
-std::int64_t SlidingWindowLimiter::tryAcquire(core::EpochMillis now) {
-  const std::lock_guard<std::mutex> lock(mu_);
-  const std::size_t size = times_.size();
-  // Index of the i-th oldest admission in the ring (i < size).
-  const auto slot = [&](std::size_t i) {
-    const std::size_t j = oldest_ + i;
-    return j >= size ? j - size : j;
-  };
-  if (count_ > 0) {
-    // A clock stepped back would otherwise make the newest admissions look
-    // like they lie in the future and hold everything up until the clock
-    // caught up. Shifting the whole history keeps the gaps between
-    // admissions, which is all the window property depends on.
-    const core::EpochMillis newest = times_[slot(count_ - 1)];
-    if (now < newest) {
-      const std::int64_t shift = newest - now;
-      for (std::size_t i = 0; i < count_; ++i) times_[slot(i)] -= shift;
-    }
+void InFlightWindowLimiter::expireLocked(core::EpochMillis now) {
+  // A step back of the clock would make the completions look like they lie
+  // in the future and hold everything up until the clock caught up; shifting
+  // them keeps their gaps, which is all the window depends on. Only a step
+  // of more than the window counts: a sender thread that read the clock a
+  // moment after the caller may complete "later" than the caller's now, and
+  // shifting for that would admit early.
+  if (!done_.empty() && done_.back() > now + window_ms_) {
+    const std::int64_t shift = done_.back() - now;
+    for (core::EpochMillis& t : done_) t -= shift;
   }
-  if (count_ < size) {
-    times_[slot(count_)] = now;
-    ++count_;
+  // ">" rather than ">=": a completion exactly window_ms ago still counts, so
+  // even a closed [t, t + window] interval holds at most `limit`.
+  while (!done_.empty() && now - done_.front() > window_ms_) done_.pop_front();
+}
+
+std::int64_t InFlightWindowLimiter::tryAcquire(core::EpochMillis now) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  expireLocked(now);
+  const std::size_t counted = static_cast<std::size_t>(in_flight_) + done_.size();
+  if (counted < limit_) {
+    ++in_flight_;
     return 0;
   }
-  // The new admission and the `limit` before it must span more than the
-  // window; ">" rather than ">=" makes even a closed [t, t + window]
-  // interval hold at most `limit`, whichever way a checker counts the edges.
-  const core::EpochMillis ready = times_[oldest_] + window_ms_ + 1;
-  if (now < ready) return ready - now;
-  times_[oldest_] = now;
-  oldest_ = slot(1);
-  return 0;
+  // This many of the completed ones must leave the window first; later
+  // completions queue behind them, so the answer holds until an admission.
+  const std::size_t leave = counted - limit_ + 1;
+  if (leave > done_.size()) return window_ms_;
+  return done_[leave - 1] + window_ms_ + 1 - now;
+}
+
+void InFlightWindowLimiter::complete(core::EpochMillis now) {
+  const std::lock_guard<std::mutex> lock(mu_);
+  if (in_flight_ == 0) return;
+  --in_flight_;
+  // Threads complete in any order; keep the times sorted.
+  done_.insert(std::upper_bound(done_.begin(), done_.end(), now), now);
+}
+
+void InFlightWindowLimiter::cancel() {
+  const std::lock_guard<std::mutex> lock(mu_);
+  if (in_flight_ > 0) --in_flight_;
+}
+
+int InFlightWindowLimiter::inFlight() const {
+  const std::lock_guard<std::mutex> lock(mu_);
+  return in_flight_;
 }
 
 PairLimiter::PairLimiter(std::int64_t interval_ms)

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -15,52 +16,80 @@
 
 // Send pacing for the WhatsApp Cloud API (shared/reference/whatsapp-cloud-api.md
 // §3): the per-number throughput limit (80 mps by default; 130429 when
-// exceeded), the per-recipient pair rate (1 message per 6 s; 131056) and the
-// portfolio's daily limit on unique recipients reached outside a customer-
-// service window (moving 24 h).
+// exceeded; counted as Meta receives the requests), the per-recipient pair
+// rate (1 message per 6 s; 131056) and the portfolio's daily limit on unique
+// recipients reached outside a customer-service window (moving 24 h).
 //
 // Common contract:
 // - Time is passed in as UTC epoch milliseconds (core::EpochMillis, normally
 //   from a core::Clock), so nothing here sleeps or reads a clock.
 // - tryX() either admits (records the admission and returns 0) or returns a
 //   wait hint in ms (> 0) and records nothing. The hint is exact: called
-//   again at now + hint with no admissions in between, the call admits.
+//   again at now + hint with no admissions in between, the call admits
+//   (InFlightWindowLimiter: unless requests in flight alone fill the limit).
 // - Times should not go backwards. If they do (the wall clock was stepped
 //   back) the limiters stay safe: they admit later rather than sooner, and
-//   SlidingWindowLimiter re-bases its history so it never stalls.
+//   InFlightWindowLimiter re-bases its history after a step back of more
+//   than its window, so it never stalls.
 // - Each class is thread-safe (one mutex per object, held only for the
 //   in-memory bookkeeping) and neither copyable nor movable.
 // - Recipient keys are opaque strings compared byte-wise. Pass the E.164
 //   number or, better, its keyed hash, so these maps hold no raw phones.
 namespace cartrelay::whatsapp {
 
-// At most `limit` admissions in any `window_ms` interval: no closed interval
-// [t, t + window_ms] of admission times ever holds more than `limit`. This is
-// exact, unlike a token bucket that starts full (which allows up to twice the
-// limit across a window boundary): the limiter keeps the last `limit`
-// admission times and admits only when the oldest of them is more than
-// `window_ms` old. Memory: `limit` timestamps.
-class SlidingWindowLimiter {
+// At most `limit` requests in any `window_ms` interval as the receiver
+// sees them, whatever the delays on the way: no closed interval
+// [t, t + window_ms] of arrival times ever holds more than `limit`.
+//
+// A request reaches the receiver after it was admitted and before its
+// answer came back, so the limiter counts a request from its admission
+// (tryAcquire) until `window_ms` after its completion (complete()), and
+// admits only while fewer than `limit` are counted: then for any `limit` + 1
+// requests, the last was admitted more than `window_ms` after one of the
+// others completed, and so arrived more than `window_ms` after it. Counting
+// admissions alone (a sliding window of admission times) is not enough: a
+// request slowed on its way lands in the same receiver window as the
+// `limit`-th one after it. The price is the round trip: a request holds its
+// place in the window for its latency plus `window_ms`.
+//
+// Each admission must be followed by exactly one complete() (the request
+// went out: its answer arrived, or it failed in a way that may have reached
+// the receiver) or cancel() (it never left). Memory: at most `limit`
+// completion times.
+class InFlightWindowLimiter {
  public:
   // `limit` is clamped to [1, 1,000,000] and `window_ms` to at least 1; the
   // config loader is expected to have validated both already.
-  SlidingWindowLimiter(int limit, std::int64_t window_ms);
-  SlidingWindowLimiter(const SlidingWindowLimiter&) = delete;
-  SlidingWindowLimiter& operator=(const SlidingWindowLimiter&) = delete;
-  SlidingWindowLimiter(SlidingWindowLimiter&&) = delete;
-  SlidingWindowLimiter& operator=(SlidingWindowLimiter&&) = delete;
-  ~SlidingWindowLimiter() = default;
+  InFlightWindowLimiter(int limit, std::int64_t window_ms);
+  InFlightWindowLimiter(const InFlightWindowLimiter&) = delete;
+  InFlightWindowLimiter& operator=(const InFlightWindowLimiter&) = delete;
+  InFlightWindowLimiter(InFlightWindowLimiter&&) = delete;
+  InFlightWindowLimiter& operator=(InFlightWindowLimiter&&) = delete;
+  ~InFlightWindowLimiter() = default;
 
-  // Admits and returns 0, or returns how many ms to wait before an admission
-  // could succeed (nothing recorded).
+  // Admits (returns 0; the request is now in flight), or returns how many
+  // ms to wait, nothing recorded. The hint is exact as long as no request
+  // is admitted in between (completions and cancellations never make it
+  // later); when the requests in flight alone fill the limit it is
+  // `window_ms`, and the caller should rather try again after a complete().
   std::int64_t tryAcquire(core::EpochMillis now);
 
+  // An admitted request finished at `now`: it counts for `window_ms` more.
+  void complete(core::EpochMillis now);
+  // An admitted request was never sent: it stops counting at once.
+  void cancel();
+
+  // Admitted requests not yet completed or cancelled.
+  int inFlight() const;
+
  private:
-  std::mutex mu_;
+  void expireLocked(core::EpochMillis now);
+
+  mutable std::mutex mu_;
+  const std::size_t limit_;
   const std::int64_t window_ms_;
-  std::vector<core::EpochMillis> times_;  // ring buffer of the last admissions
-  std::size_t oldest_ = 0;                // index of the oldest once full
-  std::size_t count_ = 0;
+  int in_flight_ = 0;
+  std::deque<core::EpochMillis> done_;  // completion times still counted, oldest first
 };
 
 // Per recipient: one message per `interval_ms` (Meta's pair rate, 6 s). The

@@ -213,6 +213,51 @@ TEST_P(OutboxDeliveryTest, TransitionsCheckTheStateTheyLeave) {
   EXPECT_EQ(kinds[0][0], "message.failed");
 }
 
+TEST_P(OutboxDeliveryTest, ABatchWritesEachMoveWithItsOwnAuditRecord) {
+  const std::int64_t sent = sending("shipped", "+905550000001");
+  const std::int64_t retried = sending("shipped", "+905550000002");
+  const std::int64_t lost = sending("shipped", "+905550000003");
+  const std::int64_t released = sending("shipped", "+905550000004");
+  auto queued = send("shipped", "+905550000005");  // never claimed
+  // A status that beat the answer is applied inside the batch, as alone.
+  EXPECT_EQ(apply(status("wamid.A", DeliveryState::kDelivered)), Result::kBuffered);
+
+  using Move = OutboxDelivery::Transition;
+  const auto statuses = delivery_->record(
+      {Move::accepted(sent, "wamid.A"),
+       Move::retry(retried, clock_.nowMillis() + 5'000, 131000, "something_went_wrong"),
+       Move::failed(queued.outbox_id, 131026, "x"), Move::unknown(lost, "no_answer"),
+       Move::accepted(424242, "wamid.Z"), Move::release(released)});
+  ASSERT_EQ(statuses.size(), 6u);
+  EXPECT_TRUE(statuses[0].isOk()) << statuses[0].toString();
+  EXPECT_TRUE(statuses[1].isOk()) << statuses[1].toString();
+  EXPECT_EQ(statuses[2].code(), core::Status::Code::kPermanent) << "not sending: left alone";
+  EXPECT_TRUE(statuses[3].isOk()) << statuses[3].toString();
+  EXPECT_EQ(statuses[4].code(), core::Status::Code::kNotFound);
+  EXPECT_TRUE(statuses[5].isOk()) << statuses[5].toString();
+
+  EXPECT_EQ(state(sent), "delivered");
+  EXPECT_EQ(state(retried), "queued");
+  EXPECT_EQ(state(queued.outbox_id), "queued");
+  EXPECT_EQ(state(lost), "unknown");
+  EXPECT_EQ(state(released), "queued");
+  EXPECT_EQ(rawRows("SELECT attempts FROM outbox WHERE id = " + std::to_string(released))[0][0],
+            "0")
+      << "a release gives the attempt back";
+  const auto kinds = rawRows("SELECT kind FROM audit_log WHERE kind LIKE 'message.%' ORDER BY seq");
+  ASSERT_EQ(kinds.size(), 4u);
+  EXPECT_EQ(kinds[0][0], "message.sent");
+  EXPECT_EQ(kinds[1][0], "message.status");
+  EXPECT_EQ(kinds[2][0], "message.retry");
+  EXPECT_EQ(kinds[3][0], "message.unknown");
+
+  // Each move checks the state it leaves: a batch repeated changes nothing.
+  const auto again = delivery_->record({Move::accepted(sent, "wamid.A"), Move::unknown(lost, "x")});
+  EXPECT_EQ(again[0].code(), core::Status::Code::kPermanent);
+  EXPECT_EQ(again[1].code(), core::Status::Code::kPermanent);
+  EXPECT_EQ(rawRows("SELECT kind FROM audit_log WHERE kind LIKE 'message.%'").size(), 4u);
+}
+
 CARTRELAY_STORE_SUITE(OutboxDeliveryTest);
 
 }  // namespace

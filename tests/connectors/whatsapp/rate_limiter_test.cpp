@@ -36,8 +36,15 @@ std::int64_t draw(std::minstd_rand& rng, std::int64_t below) {
   return static_cast<std::int64_t>(rng() % static_cast<std::uint32_t>(below));
 }
 
-TEST(WhatsAppSlidingWindowLimiter, NeverMoreThanLimitInAnyWindow) {
-  SlidingWindowLimiter limiter(80, 1000);
+// Admits at `now` a request whose answer comes back at once.
+std::int64_t instant(InFlightWindowLimiter& limiter, EpochMillis now) {
+  const std::int64_t wait = limiter.tryAcquire(now);
+  if (wait == 0) limiter.complete(now);
+  return wait;
+}
+
+TEST(WhatsAppInFlightWindowLimiter, NeverMoreThanLimitInAnyWindow) {
+  InFlightWindowLimiter limiter(80, 1000);
   std::minstd_rand rng(20260528);
   EpochMillis now = kStart;
   std::vector<EpochMillis> admitted;
@@ -45,7 +52,7 @@ TEST(WhatsAppSlidingWindowLimiter, NeverMoreThanLimitInAnyWindow) {
   for (int i = 0; i < 10'000; ++i) {
     // ~670 attempts/s, far above 80/s, with a quiet spell now and then.
     now += (i % 1500 == 1499) ? draw(rng, 4000) : draw(rng, 4);
-    (limiter.tryAcquire(now) == 0 ? admitted : refused).push_back(now);
+    (instant(limiter, now) == 0 ? admitted : refused).push_back(now);
   }
   ASSERT_GT(admitted.size(), 1000u);
   ASSERT_GT(refused.size(), 1000u);
@@ -59,11 +66,76 @@ TEST(WhatsAppSlidingWindowLimiter, NeverMoreThanLimitInAnyWindow) {
   }
 }
 
-TEST(WhatsAppSlidingWindowLimiter, ConstantDemandGetsFullThroughput) {
-  SlidingWindowLimiter limiter(80, 1000);
+// The receiver's view: eight senders, each request taking 0-40 ms and now
+// and then 700 ms to come back, arriving at any moment in between. Counting
+// admissions would let a slow request share a receiver window with the 80th
+// after it; counting until the answer never does.
+TEST(WhatsAppInFlightWindowLimiter, NeverMoreThanLimitAtTheReceiver) {
+  InFlightWindowLimiter limiter(80, 1000);
+  std::minstd_rand rng(42);
+  struct Request {
+    EpochMillis arrives, completes;
+  };
+  std::vector<Request> in_flight;
+  std::vector<EpochMillis> arrivals;
+  for (EpochMillis now = kStart; arrivals.size() < 5000 || !in_flight.empty(); ++now) {
+    std::erase_if(in_flight, [&](const Request& r) {
+      if (r.completes != now) return false;
+      arrivals.push_back(r.arrives);
+      limiter.complete(now);
+      return true;
+    });
+    while (arrivals.size() + in_flight.size() < 5000 && in_flight.size() < 8 &&
+           limiter.tryAcquire(now) == 0) {
+      const std::int64_t latency = draw(rng, 50) == 0 ? 700 : 1 + draw(rng, 40);
+      in_flight.push_back({now + draw(rng, latency + 1), now + latency});
+      ASSERT_EQ(limiter.inFlight(), static_cast<int>(in_flight.size()));
+    }
+  }
+  std::sort(arrivals.begin(), arrivals.end());
+  ASSERT_EQ(arrivals.size(), 5000u);
+  EXPECT_LE(maxInAnyWindow(arrivals, 1000), 80u);
+  // Not far below the limit either: 5000 requests in under 5000/80 s plus
+  // the round trips.
+  EXPECT_LT(arrivals.back() - arrivals.front(), 5000 * 1000 / 80 * 12 / 10);
+}
+
+TEST(WhatsAppInFlightWindowLimiter, ARequestCountsUntilAWindowAfterItsAnswer) {
+  InFlightWindowLimiter limiter(2, 1000);
+  EXPECT_EQ(limiter.tryAcquire(kStart), 0);
+  EXPECT_EQ(limiter.tryAcquire(kStart), 0);
+  EXPECT_EQ(limiter.inFlight(), 2);
+  // Two in flight fill the limit: only an answer can free a place.
+  EXPECT_EQ(limiter.tryAcquire(kStart + 5'000), 1000);
+  limiter.complete(kStart + 5'000);
+  EXPECT_EQ(limiter.tryAcquire(kStart + 5'000), 1001);
+  limiter.complete(kStart + 5'200);
+  EXPECT_EQ(limiter.tryAcquire(kStart + 5'200), 801) << "the hint holds across completions";
+  EXPECT_EQ(limiter.tryAcquire(kStart + 6'001), 0);
+  EXPECT_EQ(limiter.tryAcquire(kStart + 6'001), 200);
+  EXPECT_EQ(limiter.tryAcquire(kStart + 6'201), 0);
+  EXPECT_EQ(limiter.inFlight(), 2);
+}
+
+TEST(WhatsAppInFlightWindowLimiter, ACancelledRequestFreesItsPlaceAtOnce) {
+  InFlightWindowLimiter limiter(1, 1000);
+  EXPECT_EQ(limiter.tryAcquire(kStart), 0);
+  EXPECT_EQ(limiter.tryAcquire(kStart), 1000);
+  limiter.cancel();
+  EXPECT_EQ(limiter.inFlight(), 0);
+  EXPECT_EQ(limiter.tryAcquire(kStart), 0);
+  limiter.cancel();
+  limiter.cancel();  // more than were admitted: ignored
+  limiter.complete(kStart);
+  EXPECT_EQ(limiter.inFlight(), 0);
+  EXPECT_EQ(limiter.tryAcquire(kStart + 1), 0);
+}
+
+TEST(WhatsAppInFlightWindowLimiter, ConstantDemandGetsFullThroughput) {
+  InFlightWindowLimiter limiter(80, 1000);
   std::vector<EpochMillis> admitted;
   for (EpochMillis t = 0; t < 10'000; ++t) {
-    if (limiter.tryAcquire(kStart + t) == 0) admitted.push_back(kStart + t);
+    if (instant(limiter, kStart + t) == 0) admitted.push_back(kStart + t);
   }
   // 80 at once, then 80 more each time the window has moved on by 1001 ms.
   EXPECT_EQ(admitted.size(), 800u);
@@ -71,26 +143,26 @@ TEST(WhatsAppSlidingWindowLimiter, ConstantDemandGetsFullThroughput) {
   EXPECT_EQ(admitted[80] - admitted[0], 1001);
 }
 
-TEST(WhatsAppSlidingWindowLimiter, WaitHintsAreExact) {
-  SlidingWindowLimiter limiter(3, 1000);
-  EXPECT_EQ(limiter.tryAcquire(kStart), 0);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 10), 0);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 20), 0);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 500), 501);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 500), 501);  // a refusal records nothing
-  EXPECT_EQ(limiter.tryAcquire(kStart + 1000), 1);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 1001), 0);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 1001), 10);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 1011), 0);
+TEST(WhatsAppInFlightWindowLimiter, WaitHintsAreExact) {
+  InFlightWindowLimiter limiter(3, 1000);
+  EXPECT_EQ(instant(limiter, kStart), 0);
+  EXPECT_EQ(instant(limiter, kStart + 10), 0);
+  EXPECT_EQ(instant(limiter, kStart + 20), 0);
+  EXPECT_EQ(instant(limiter, kStart + 500), 501);
+  EXPECT_EQ(instant(limiter, kStart + 500), 501);  // a refusal records nothing
+  EXPECT_EQ(instant(limiter, kStart + 1000), 1);
+  EXPECT_EQ(instant(limiter, kStart + 1001), 0);
+  EXPECT_EQ(instant(limiter, kStart + 1001), 10);
+  EXPECT_EQ(instant(limiter, kStart + 1011), 0);
 }
 
-TEST(WhatsAppSlidingWindowLimiter, FollowingHintsAdmitsAtOnce) {
-  SlidingWindowLimiter limiter(80, 1000);
+TEST(WhatsAppInFlightWindowLimiter, FollowingHintsAdmitsAtOnce) {
+  InFlightWindowLimiter limiter(80, 1000);
   std::minstd_rand rng(7);
   EpochMillis now = kStart;
   std::vector<EpochMillis> admitted;
   while (admitted.size() < 5000) {
-    const std::int64_t hint = limiter.tryAcquire(now);
+    const std::int64_t hint = instant(limiter, now);
     if (hint == 0) {
       admitted.push_back(now);
       now += draw(rng, 30);  // demand sometimes below, usually above the limit
@@ -101,37 +173,43 @@ TEST(WhatsAppSlidingWindowLimiter, FollowingHintsAdmitsAtOnce) {
       ASSERT_EQ(limiter.tryAcquire(now + hint - 1), 1);
     }
     now += hint;
-    ASSERT_EQ(limiter.tryAcquire(now), 0) << "hint " << hint;
+    ASSERT_EQ(instant(limiter, now), 0) << "hint " << hint;
     admitted.push_back(now);
   }
   EXPECT_LE(maxInAnyWindow(admitted, 1000), 80u);
 }
 
-TEST(WhatsAppSlidingWindowLimiter, ClockSteppedBackNeitherBurstsNorStalls) {
-  SlidingWindowLimiter limiter(2, 1000);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 10'000), 0);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 10'500), 0);
+TEST(WhatsAppInFlightWindowLimiter, ClockSteppedBackNeitherBurstsNorStalls) {
+  InFlightWindowLimiter limiter(2, 1000);
+  EXPECT_EQ(instant(limiter, kStart + 10'000), 0);
+  EXPECT_EQ(instant(limiter, kStart + 10'500), 0);
   // The clock jumps back 5.5 s: the history moves with it, so the limiter
   // still spaces admissions as before instead of waiting 5.5 s more.
-  EXPECT_EQ(limiter.tryAcquire(kStart + 5'000), 501);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 5'501), 0);
+  EXPECT_EQ(instant(limiter, kStart + 5'000), 501);
+  EXPECT_EQ(instant(limiter, kStart + 5'501), 0);
+  // A completion a few ms after the caller's clock (another thread read it
+  // later) is no step: it counts from when it says.
+  InFlightWindowLimiter racing(1, 1000);
+  EXPECT_EQ(racing.tryAcquire(kStart), 0);
+  racing.complete(kStart + 3);
+  EXPECT_EQ(racing.tryAcquire(kStart + 1), 1003);
 }
 
-TEST(WhatsAppSlidingWindowLimiter, DegenerateSettingsAreClamped) {
-  SlidingWindowLimiter limiter(0, 0);  // treated as 1 per 1 ms
-  EXPECT_EQ(limiter.tryAcquire(kStart), 0);
-  EXPECT_EQ(limiter.tryAcquire(kStart), 2);
-  EXPECT_EQ(limiter.tryAcquire(kStart + 2), 0);
+TEST(WhatsAppInFlightWindowLimiter, DegenerateSettingsAreClamped) {
+  InFlightWindowLimiter limiter(0, 0);  // treated as 1 per 1 ms
+  EXPECT_EQ(instant(limiter, kStart), 0);
+  EXPECT_EQ(instant(limiter, kStart), 2);
+  EXPECT_EQ(instant(limiter, kStart + 2), 0);
 }
 
-TEST(WhatsAppSlidingWindowLimiter, ConcurrentCallersShareOneLimit) {
-  SlidingWindowLimiter limiter(80, 1000);
+TEST(WhatsAppInFlightWindowLimiter, ConcurrentCallersShareOneLimit) {
+  InFlightWindowLimiter limiter(80, 1000);
   std::atomic<int> admitted{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 1000; ++i) {
-        if (limiter.tryAcquire(kStart) == 0) ++admitted;
+        if (instant(limiter, kStart) == 0) ++admitted;
       }
     });
   }
