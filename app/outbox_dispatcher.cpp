@@ -261,35 +261,43 @@ void OutboxDispatcher::dispatch(const std::vector<compliance::DueMessage>& rows,
       collectAll(kMaxWait);
       continue;
     }
-    const std::int64_t wait = throughput_.tryAcquire(clock_.nowMillis());
-    if (wait > 0) {
-      collectAll(std::min(std::chrono::milliseconds(wait), kMaxWait));
+    // Admitted rows, as many as there are free senders and places in the
+    // throughput window, are claimed together (one commit for all). The
+    // recipient's limits are taken only now, for a row about to go (a round
+    // cut short by a pause leaves the rest untouched); the claim is what
+    // makes a row durably `sending` before it leaves; a row not claimed
+    // gives its place back.
+    std::vector<std::int64_t> group;
+    std::int64_t wait = 0;
+    const std::size_t room = static_cast<std::size_t>(concurrency() - pool_.inFlight());
+    while (group.size() < room && next < rows.size()) {
+      wait = throughput_.tryAcquire(clock_.nowMillis());
+      if (wait > 0) break;
+      const compliance::DueMessage& row = rows[next++];
+      if (recipient_limits && postponed(row)) {
+        throughput_.cancel();
+        ++round.postponed;
+        continue;
+      }
+      group.push_back(row.outbox_id);
+    }
+    if (group.empty()) {
+      if (wait > 0) collectAll(std::min(std::chrono::milliseconds(wait), kMaxWait));
       continue;
     }
-    // Admitted: the recipient's limits are taken only now, for a row about
-    // to go (a round cut short by a pause leaves the rest untouched); then
-    // the row is claimed and sent at once, or the place given back. The
-    // claim is what makes it durably `sending` before it leaves.
-    const compliance::DueMessage& row = rows[next++];
-    if (recipient_limits && postponed(row)) {
-      throughput_.cancel();
-      ++round.postponed;
-      continue;
-    }
-    auto claimed = gate_.claim({row.outbox_id});
+    auto claimed = gate_.claim(group);
     if (!claimed.isOk()) {
-      throughput_.cancel();
+      for (std::size_t i = 0; i < group.size(); ++i) throughput_.cancel();
       core::log::error("outbox.claim_failed").status(claimed.status());
       next = rows.size();  // the round ends once what is in flight is back
       continue;
     }
     round.not_claimed += claimed->deferred + claimed->suppressed + claimed->skipped;
-    if (claimed->messages.empty()) {
-      throughput_.cancel();
-      continue;
+    for (std::size_t i = claimed->messages.size(); i < group.size(); ++i) throughput_.cancel();
+    for (core::ports::ClearedMessage& message : claimed->messages) {
+      pool_.hand(std::move(message));
+      ++round.attempted;
     }
-    pool_.hand(std::move(claimed->messages.front()));
-    ++round.attempted;
   }
   flush(pending);
 }

@@ -42,12 +42,13 @@ struct DispatcherOptions {
 // row, in order, when a sender is free and the number's throughput limiter
 // admits one more request: a row whose recipient is within the pair
 // interval, or who would be a new recipient past the daily unique-recipient
-// limit, is postponed to when it may go; otherwise SendGate::claim() makes
-// it `sending` (deciding a stale one again) and the message goes to one of
-// `senders` threads (SenderPool) for the channel, so up to `senders`
-// requests are in flight while the next rows are claimed. A row is claimed
-// only when it can go at once, so a crash leaves at most the messages in
-// flight `sending` (then `unknown`). The SendResult becomes the row's next
+// limit, is postponed to when it may go; otherwise it joins the group that
+// SendGate::claim() makes `sending` in one transaction (deciding stale ones
+// again): as many rows as there are free senders and admitted requests.
+// Each message goes to one of `senders` threads (SenderPool) for the
+// channel, so up to `senders` requests are in flight while the next rows
+// are claimed. A row is claimed only when it can go at once, so a crash
+// leaves at most the messages in flight `sending` (then `unknown`). The SendResult becomes the row's next
 // state:
 //   kAccepted  sent (plus delivered at once for the sandbox)
 //   kRetry     queued again after retry_after_ms; recipient_only penalises

@@ -162,17 +162,6 @@ const core::TimeZone& SendGate::zoneFor(const std::string& region, const GateSho
   return zones_.find(shop.time_zone)->second;
 }
 
-// One message on its way through the gate: the request with the phone
-// normalised, and what the configuration says about its shop and template.
-struct SendGate::Pending {
-  SendRequest request;
-  core::NormalisedPhone phone;
-  const GateShop* shop = nullptr;
-  const GateTemplate* tmpl = nullptr;
-  MessageIntent intent;
-  std::string dedupe;  // "" for a manual send
-};
-
 GateFacts SendGate::outsideFacts(const Pending& p) const {
   GateFacts facts;
   facts.phone_valid = p.phone.valid;
@@ -300,6 +289,57 @@ core::ports::ClearedMessage SendGate::clear(const Pending& p, std::int64_t outbo
   return core::ports::ClearedMessage(core::ports::GateKey{}, std::move(content));
 }
 
+Result<Outcome> SendGate::recordSubmission(soci::session& s, const Submission& submission) const {
+  const Pending& p = *submission.pending;
+
+  std::int64_t existing_id = 0;
+  if (!p.dedupe.empty()) {
+    Outcome out;
+    std::string decision;
+    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.dedupe", [&]() -> Status {
+      std::string key = p.dedupe;
+      soci::indicator ind = soci::i_null;
+      s << "SELECT id, decision, audit_seq FROM outbox WHERE dedupe_key = :k", soci::use(key),
+          soci::into(existing_id), soci::into(decision, ind), soci::into(out.audit_seq);
+      if (!s.got_data()) existing_id = 0;
+      return Status::ok();
+    }));
+    // A decided message is never decided again; a deferred one is
+    // re-evaluated in place when it is due.
+    if (existing_id != 0 && decision != "DEFER") {
+      out.duplicate = true;
+      out.outbox_id = existing_id;
+      out.decision.outcome =
+          decision == "ALLOW" ? Decision::Outcome::kAllow : Decision::Outcome::kDeny;
+      out.decision.purpose_class = classifyPurpose(p.tmpl->purpose, p.tmpl->category);
+      return out;
+    }
+  }
+  return decideAndRecord(s, p, *submission.facts, existing_id);
+}
+
+std::vector<Result<Outcome>> SendGate::recordSubmissions(std::vector<Submission>& batch) const {
+  std::vector<Result<Outcome>> recorded(batch.size(), Status::internal("send: not recorded"));
+  // One transaction for every submission that queued up (one commit, one
+  // disk sync); each keeps its own decision, outbox row and audit record.
+  Status together = db_.withTransaction([&](soci::session& s) -> Status {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      recorded[i] = recordSubmission(s, batch[i]);
+      CARTRELAY_RETURN_IF_ERROR(recorded[i].status());
+    }
+    return Status::ok();
+  });
+  if (together.isOk()) return recorded;
+  if (batch.size() == 1) return {Result<Outcome>(together)};
+  // Nothing of the batch happened: each is tried alone, so one that cannot
+  // be recorded never costs the others their send.
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    recorded[i] = db_.queryTransaction(
+        [&](soci::session& s) -> Result<Outcome> { return recordSubmission(s, batch[i]); });
+  }
+  return recorded;
+}
+
 Result<Outcome> SendGate::submit(const SendRequest& request) const {
   auto shop = options_.shops.find(request.shop_id);
   if (shop == options_.shops.end()) {
@@ -333,33 +373,7 @@ Result<Outcome> SendGate::submit(const SendRequest& request) const {
   }
   const GateFacts facts = outsideFacts(p);
 
-  auto recorded = db_.queryTransaction([&](soci::session& s) -> Result<Outcome> {
-    std::int64_t existing_id = 0;
-    if (!p.dedupe.empty()) {
-      Outcome out;
-      std::string decision;
-      CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.dedupe", [&]() -> Status {
-        std::string key = p.dedupe;
-        soci::indicator ind = soci::i_null;
-        s << "SELECT id, decision, audit_seq FROM outbox WHERE dedupe_key = :k", soci::use(key),
-            soci::into(existing_id), soci::into(decision, ind), soci::into(out.audit_seq);
-        if (!s.got_data()) existing_id = 0;
-        return Status::ok();
-      }));
-      // A decided message is never decided again; a deferred one is
-      // re-evaluated in place when it is due.
-      if (existing_id != 0 && decision != "DEFER") {
-        out.duplicate = true;
-        out.outbox_id = existing_id;
-        out.decision.outcome =
-            decision == "ALLOW" ? Decision::Outcome::kAllow : Decision::Outcome::kDeny;
-        out.decision.purpose_class = classifyPurpose(p.tmpl->purpose, p.tmpl->category);
-        return out;
-      }
-    }
-    return decideAndRecord(s, p, facts, existing_id);
-  });
-
+  auto recorded = submits_->submit(Submission{&p, &facts});
   if (!recorded.isOk()) {
     // Rule 40: without its audit record a decision does not exist, so
     // nothing may leave.
@@ -372,199 +386,6 @@ Result<Outcome> SendGate::submit(const SendRequest& request) const {
     return out;
   }
   return recorded;
-}
-
-namespace {
-
-// An outbox row as claim() reads it, content decrypted.
-struct StoredMessage {
-  std::int64_t id = 0;
-  std::int64_t shop_id = 0;
-  std::string subject_ref;
-  std::string journey;
-  std::string step;
-  std::string template_name;
-  detail::NullableInt cart_id;
-  detail::NullableInt order_id;
-  std::string state;
-  int attempts = 0;
-  std::int64_t created_at_ms = 0;
-  std::string phone;
-  nlohmann::json params;
-};
-
-// kNotFound when the row is gone; kPermanent when it holds no sealed
-// content any more (retention cleared it while the message waited).
-Result<StoredMessage> loadStored(soci::session& s, const core::KeyRing& keys, std::int64_t id) {
-  StoredMessage m;
-  detail::NullableText data_key;
-  detail::NullableText recipient;
-  detail::NullableText params;
-  CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.claim_load", [&]() -> Status {
-    std::int64_t key = id;
-    s << "SELECT id, shop_id, subject_ref, journey, step, template, cart_id, order_id, state,"
-         " attempts, created_at_ms, data_key, recipient_enc, params_enc FROM outbox"
-         " WHERE id = :id",
-        soci::use(key), soci::into(m.id), soci::into(m.shop_id), soci::into(m.subject_ref),
-        soci::into(m.journey), soci::into(m.step), soci::into(m.template_name),
-        soci::into(m.cart_id.value, m.cart_id.ind), soci::into(m.order_id.value, m.order_id.ind),
-        soci::into(m.state), soci::into(m.attempts), soci::into(m.created_at_ms),
-        soci::into(data_key.value, data_key.ind), soci::into(recipient.value, recipient.ind),
-        soci::into(params.value, params.ind);
-    return s.got_data() ? Status::ok() : Status::notFound("outbox: no message");
-  }));
-  if (data_key.get().empty() || recipient.get().empty()) {
-    return Status::permanent("outbox " + std::to_string(id) + ": no content");
-  }
-  CARTRELAY_ASSIGN_OR_RETURN(auto row_key, detail::unwrapRowKey(keys.cipher(), data_key.get()));
-  CARTRELAY_ASSIGN_OR_RETURN(m.phone,
-                             detail::openCell(row_key, recipient.get(), "outbox.recipient", id));
-  CARTRELAY_ASSIGN_OR_RETURN(std::string text,
-                             detail::openCell(row_key, params.get(), "outbox.params", id));
-  m.params = nlohmann::json::parse(text.empty() ? "{}" : text, nullptr, false);
-  if (!m.params.is_object()) m.params = nlohmann::json::object();
-  return m;
-}
-
-// Moves a claimable row to `sending`; false when another worker was first.
-Result<bool> markSending(soci::session& s, std::int64_t id, core::EpochMillis now) {
-  return detail::guarded("outbox.claim", [&]() -> Result<bool> {
-    std::int64_t key = id;
-    std::int64_t at = now;
-    soci::statement st = (s.prepare << "UPDATE outbox SET state = 'sending', attempts = attempts"
-                                       " + 1, updated_at_ms = :now WHERE id = :id AND state ="
-                                       " 'queued'",
-                          soci::use(at), soci::use(key));
-    st.execute(true);
-    return st.get_affected_rows() == 1;
-  });
-}
-
-// A template the configuration no longer has: decided again, it is denied
-// as not approved (rule 38) instead of being sent under an unknown name.
-const GateTemplate kRemovedTemplate{"", "", TemplateCategory::kMarketing, Purpose::kCampaign,
-                                    TemplateAvailability::kNotApproved};
-
-}  // namespace
-
-Status SendGate::failWithoutContent(std::int64_t id, std::string_view reason) const {
-  const core::EpochMillis now = clock_.nowMillis();
-  return db_.withTransaction([&](soci::session& s) -> Status {
-    std::string subject_ref;
-    CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.content_gone", [&]() -> Status {
-      std::int64_t key = id;
-      std::int64_t at = now;
-      std::string why(reason);
-      s << "SELECT subject_ref FROM outbox WHERE id = :id", soci::use(key), soci::into(subject_ref);
-      s << "UPDATE outbox SET state = 'failed', error_reason = :why, updated_at_ms ="
-           " :now WHERE id = :id AND state IN ('queued', 'deferred')",
-          soci::use(why), soci::use(at), soci::use(key);
-      return Status::ok();
-    }));
-    AuditEvent event{"message.failed",
-                     "daemon",
-                     subject_ref,
-                     {{"outbox_id", id}, {"reason", std::string(reason)}}};
-    return audit_.append(s, event).status();
-  });
-}
-
-Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbox_ids) const {
-  Claimed out;
-  const TrackedLinks links(db_, keys_, clock_, options_.links);
-  for (std::int64_t id : outbox_ids) {
-    auto stored = db_.querySession(
-        [&](soci::session& s) -> Result<StoredMessage> { return loadStored(s, keys_, id); });
-    if (!stored.isOk() && stored.status().code() == Status::Code::kPermanent) {
-      // Nothing left to send: the message fails instead of coming back due
-      // for ever.
-      CARTRELAY_RETURN_IF_ERROR(failWithoutContent(id));
-      ++out.suppressed;
-      continue;
-    }
-    if (!stored.isOk()) {
-      if (stored.status().code() != Status::Code::kNotFound) return stored.status();
-      ++out.skipped;
-      continue;
-    }
-    const StoredMessage& m = *stored;
-    auto shop = options_.shops.find(m.shop_id);
-    if ((m.state != "queued" && m.state != "deferred") || shop == options_.shops.end()) {
-      ++out.skipped;
-      continue;
-    }
-    Pending p;
-    p.request.shop_id = m.shop_id;
-    p.request.phone = m.phone;
-    p.request.template_name = m.template_name;
-    p.request.params = m.params;
-    p.request.journey = m.journey;
-    p.request.step = m.step;
-    p.request.cart_id = m.cart_id.get();
-    p.request.order_id = m.order_id.get();
-    p.shop = &shop->second;
-    auto tmpl = options_.templates.find(m.template_name);
-    p.tmpl = tmpl == options_.templates.end() ? &kRemovedTemplate : &tmpl->second;
-    p.phone = core::normalisePhone(m.phone, shop->second.country);
-    p.intent.subject_ref = m.subject_ref;
-    p.intent.message_template = {m.template_name, p.tmpl->category, p.tmpl->availability};
-    p.intent.purpose = p.tmpl->purpose;
-    p.intent.journey = m.journey;
-    p.intent.step = m.step;
-    p.intent.cart_id = p.request.cart_id;
-    p.intent.order_id = p.request.order_id;
-
-    const core::EpochMillis now = clock_.nowMillis();
-    const bool fresh =
-        m.state == "queued" && m.attempts == 0 && now - m.created_at_ms < kFreshDecisionMs;
-    std::optional<GateFacts> facts;
-    if (!fresh) facts = outsideFacts(p);
-    nlohmann::json sent_params;  // the params with tracked links in place of targets
-    bool bad_link = false;
-    auto claimed = db_.queryTransaction([&](soci::session& s) -> Result<std::optional<Outcome>> {
-      if (facts) {
-        std::string state;
-        CARTRELAY_RETURN_IF_ERROR(detail::guarded("outbox.claim_state", [&]() -> Status {
-          std::int64_t key = id;
-          s << "SELECT state FROM outbox WHERE id = :id", soci::use(key), soci::into(state);
-          return Status::ok();
-        }));
-        if (state != m.state) return std::optional<Outcome>();
-        CARTRELAY_ASSIGN_OR_RETURN(Outcome decided, decideAndRecord(s, p, *facts, id));
-        if (decided.decision.outcome != Decision::Outcome::kAllow) {
-          return std::optional<Outcome>(std::move(decided));
-        }
-      }
-      CARTRELAY_ASSIGN_OR_RETURN(bool taken, markSending(s, id, now));
-      if (!taken) return std::optional<Outcome>();
-      auto minted = links.mint(s, id, p.tmpl->tracked_links, p.request.params);
-      bad_link = !minted.isOk() && minted.status().code() == Status::Code::kPermanent;
-      if (!minted.isOk()) return minted.status();
-      sent_params = std::move(minted).value();
-      Outcome allowed;
-      allowed.outbox_id = id;
-      allowed.decision.outcome = Decision::Outcome::kAllow;
-      return std::optional<Outcome>(allowed);
-    });
-    if (!claimed.isOk() && bad_link) {
-      core::log::warn("outbox.bad_link").kv("outbox_id", id).status(claimed.status());
-      CARTRELAY_RETURN_IF_ERROR(failWithoutContent(id, "bad_link"));
-      ++out.suppressed;
-      continue;
-    }
-    if (!claimed.isOk()) return claimed.status();
-    if (!*claimed) {
-      ++out.skipped;
-    } else if ((*claimed)->decision.outcome == Decision::Outcome::kAllow) {
-      p.request.params = std::move(sent_params);
-      out.messages.push_back(clear(p, id, m.attempts + 1));
-    } else if ((*claimed)->decision.outcome == Decision::Outcome::kDefer) {
-      ++out.deferred;
-    } else {
-      ++out.suppressed;
-    }
-  }
-  return out;
 }
 
 }  // namespace cartrelay::compliance

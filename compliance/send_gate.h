@@ -16,8 +16,10 @@
 #include "compliance/gate.h"
 #include "compliance/tracked_links.h"
 #include "core/ports/message_channel.h"
+#include "core/util/batch_worker.h"
 #include "core/util/clock.h"
 #include "core/util/key_ring.h"
+#include "core/util/phone.h"
 #include "core/util/result.h"
 #include "core/util/time_zone.h"
 
@@ -97,7 +99,11 @@ struct GateShop {
 // second submit returns the first row's decision with `duplicate` set.
 //
 // Ownership: every reference must outlive the gate. Thread-safety: submit()
-// may be called concurrently (each call uses its own session).
+// and claim() may be called concurrently. Concurrent submits are recorded
+// together: the gate's own thread writes everything queued in one
+// transaction (group commit, one disk sync), each with its own decision,
+// row and audit record; if that transaction fails, each is tried alone.
+// So submit() must never be called from inside a store transaction.
 class SendGate {
  public:
   struct Options {
@@ -155,9 +161,14 @@ class SendGate {
   // more than kFreshDecisionMs ago, or being retried, is decided again in
   // place first (a withdrawal, an erasure, a purchase, quiet hours, a failed
   // audit verification since then win) and only an ALLOW is claimed; each
-  // new decision is audited like the first. One transaction per row.
+  // new decision is audited like the first.
   //
-  // In that same transaction each tracked param of the template gets a new
+  // All rows are taken in one transaction; if it fails, each row is tried
+  // in its own, so one bad row never holds back the others. A store error
+  // then ends the claim: kUnavailable etc. when nothing was taken, else the
+  // rows taken so far are returned (the rest stay due) and it is logged.
+  //
+  // In the transaction each tracked param of the template gets a new
   // link (TrackedLinks::mint), and the message carries the token or the
   // tracked URL instead of the target. A row whose links cannot be made (a
   // target that is no URL any more after a configuration change) fails
@@ -168,13 +179,32 @@ class SendGate {
   static constexpr std::int64_t kFreshDecisionMs = 60'000;
 
  private:
-  struct Pending;
+  // A message on its way through the gate: what was asked, and what the
+  // gate derived from it.
+  struct Pending {
+    SendRequest request;
+    core::NormalisedPhone phone;
+    const GateShop* shop = nullptr;
+    const GateTemplate* tmpl = nullptr;
+    MessageIntent intent;
+    std::string dedupe;  // "" for a manual send
+  };
   // In the caller's transaction: reads the facts, decides, writes the
   // outbox row (a new one, or `existing_id` decided again), seals what a
   // later send needs (recipient, params) for ALLOW and DEFER, and appends
   // the gate.decision audit record.
   core::Result<Outcome> decideAndRecord(soci::session& s, const Pending& pending, GateFacts facts,
                                         std::int64_t existing_id) const;
+  // A submit() waiting for its decision to be recorded; both point into the
+  // waiting caller's frame.
+  struct Submission {
+    const Pending* pending = nullptr;
+    const GateFacts* facts = nullptr;
+  };
+  // In the caller's transaction: the dedupe check, then decideAndRecord.
+  core::Result<Outcome> recordSubmission(soci::session& s, const Submission& submission) const;
+  // The group commit behind submit() (runs on submits_'s thread).
+  std::vector<core::Result<Outcome>> recordSubmissions(std::vector<Submission>& batch) const;
   // The facts that need no store: phone, zone, audit integrity, İYS.
   GateFacts outsideFacts(const Pending& pending) const;
   core::ports::ClearedMessage clear(const Pending& pending, std::int64_t outbox_id,
@@ -191,7 +221,11 @@ class SendGate {
         clock_(clock),
         audit_(audit),
         ledger_(ledger),
-        options_(std::move(options)) {}
+        options_(std::move(options)),
+        submits_(std::make_unique<core::BatchWorker<Submission, core::Result<Outcome>>>(
+            kMaxSubmitBatch,
+            [this](std::vector<Submission>& batch) { return recordSubmissions(batch); },
+            core::Status::unavailable("send gate is stopping"))) {}
 
   const core::TimeZone& zoneFor(const std::string& region, const GateShop& shop) const;
 
@@ -202,6 +236,10 @@ class SendGate {
   const ConsentLedger& ledger_;
   Options options_;
   std::map<std::string, core::TimeZone, std::less<>> zones_;
+  // Concurrent submits share one transaction (see recordSubmissions). Last,
+  // so its thread stops before anything it uses goes away.
+  static constexpr std::size_t kMaxSubmitBatch = 256;
+  std::unique_ptr<core::BatchWorker<Submission, core::Result<Outcome>>> submits_;
 };
 
 }  // namespace cartrelay::compliance

@@ -1,17 +1,13 @@
 #pragma once
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
-#include <future>
-#include <mutex>
-#include <thread>
+#include <vector>
 
 #include "core/model/inbox_event.h"
 #include "core/store/database.h"
 #include "core/store/inbox_repo.h"
+#include "core/util/batch_worker.h"
 #include "core/util/result.h"
 
 namespace cartrelay::core::inbox {
@@ -63,28 +59,15 @@ class InboxWriter {
 
   // Events handed to write() so far, a running count: how busy the intake
   // is. The inbox processor yields to a high rate.
-  std::uint64_t handedIn() const { return handed_in_.load(std::memory_order_relaxed); }
+  std::uint64_t handedIn() const { return worker_.handedIn(); }
 
  private:
-  struct Pending {
-    store::InboxRepo::SealedEvent event;
-    std::promise<Result<std::int64_t>> done;
-  };
-
-  void run();
-  void commitBatch(std::deque<Pending>& batch);
+  std::vector<Result<std::int64_t>> commitBatch(std::vector<store::InboxRepo::SealedEvent>& batch);
 
   store::Database& database_;
   const store::InboxRepo& repo_;
-  const Options options_;
   const std::function<void()> on_commit_;
-
-  std::atomic<std::uint64_t> handed_in_{0};
-  std::mutex mu_;
-  std::condition_variable wake_;
-  std::deque<Pending> queue_;
-  bool stopping_ = false;
-  std::thread thread_;
+  BatchWorker<store::InboxRepo::SealedEvent, Result<std::int64_t>> worker_;  // last: uses the above
 };
 
 }  // namespace cartrelay::core::inbox

@@ -127,6 +127,33 @@ TEST_P(OutboxDeliveryTest, AStatusThatBeatsTheSendAnswerIsKeptAndApplied) {
   EXPECT_TRUE(rawRows("SELECT wamid FROM delivery_status_buffer").empty());
 }
 
+TEST_P(OutboxDeliveryTest, ABatchIsClaimedTogetherAndEachRowDecidedAgainOnItsOwnFacts) {
+  record(grant());
+  auto a = send("shipped", "+905550000001");
+  auto b = send("shipped", "+905550000002");
+  auto c = send("cart");
+  ConsentEvent withdrawn = grant();
+  withdrawn.status = ConsentStatus::kRet;
+  withdrawn.event_type = "WITHDRAW";
+  withdrawn.event_at = clock_.nowMillis();
+  record(withdrawn);
+  clock_.advance(SendGate::kFreshDecisionMs + 1);
+
+  // `a` twice and a row that does not exist: taken once, skipped.
+  auto claimed = gate_->claim({a.outbox_id, b.outbox_id, c.outbox_id, 424242, a.outbox_id});
+  ASSERT_TRUE(claimed.isOk()) << claimed.status().toString();
+  ASSERT_EQ(claimed->messages.size(), 2u);
+  EXPECT_EQ(claimed->messages[0].content().outbox_id, a.outbox_id);
+  EXPECT_EQ(claimed->messages[1].content().outbox_id, b.outbox_id);
+  EXPECT_EQ(claimed->suppressed, 1) << "the withdrawal wins for the marketing message only";
+  EXPECT_EQ(claimed->skipped, 2);
+  EXPECT_EQ(state(a.outbox_id), "sending");
+  EXPECT_EQ(state(b.outbox_id), "sending");
+  EXPECT_EQ(state(c.outbox_id), "suppressed");
+  EXPECT_EQ(rawRows("SELECT seq FROM audit_log WHERE kind = 'gate.decision'").size(), 6u)
+      << "three decisions, each made again once";
+}
+
 TEST_P(OutboxDeliveryTest, AnInterruptedSendBecomesUnknownAndIsNeverSentAgain) {
   record(grant());
   const std::int64_t id = sending();

@@ -5,12 +5,17 @@
 // all when the audit chain is unavailable.
 #include "compliance/send_gate.h"
 
+#include <map>
 #include <memory>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <soci/soci.h>
 
 #include "compliance/audit_store.h"
+#include "compliance/audit_verifier.h"
 #include "tests/compliance/gate_store_fixture.h"
 
 namespace cartrelay::compliance {
@@ -189,6 +194,44 @@ TEST_P(SendGateTest, UnknownTemplateOrShopIsAnError) {
   r.template_name = "cart";
   r.shop_id = 999;
   EXPECT_EQ(gate_->submit(r).status().code(), core::Status::Code::kInvalidArgument);
+}
+
+TEST_P(SendGateTest, ConcurrentSubmitsShareTransactionsButEachKeepsItsOwnDecision) {
+  // 8 callers ask for the same 20 journey messages at once: concurrent
+  // submits are recorded together, yet each (journey, step, subject) gets
+  // one row and one decision, the others see it as a duplicate, and the
+  // audit chain stays one intact chain.
+  constexpr int kCallers = 8;
+  constexpr int kMessages = 20;
+  std::vector<std::vector<SendGate::Outcome>> outcomes(kCallers);
+  std::vector<std::thread> callers;
+  for (int t = 0; t < kCallers; ++t) {
+    callers.emplace_back([&, t] {
+      for (int i = 0; i < kMessages; ++i) {
+        const std::string phone = "+9055500001" + std::to_string(10 + i);
+        outcomes[t].push_back(send("shipped", phone.c_str(), nullptr, "order_shipped"));
+      }
+    });
+  }
+  for (std::thread& caller : callers) caller.join();
+
+  std::map<std::int64_t, int> firsts;  // outbox id -> callers that were first
+  for (const auto& mine : outcomes) {
+    ASSERT_EQ(mine.size(), static_cast<std::size_t>(kMessages));
+    for (const SendGate::Outcome& out : mine) {
+      EXPECT_EQ(out.decision.outcome, Outcome::kAllow);
+      EXPECT_GT(out.outbox_id, 0);
+      if (!out.duplicate) ++firsts[out.outbox_id];
+    }
+  }
+  EXPECT_EQ(firsts.size(), static_cast<std::size_t>(kMessages));
+  for (const auto& [id, n] : firsts) EXPECT_EQ(n, 1) << "outbox " << id << " decided once";
+  EXPECT_EQ(rawRows("SELECT id FROM outbox").size(), static_cast<std::size_t>(kMessages));
+  EXPECT_EQ(rawRows("SELECT seq FROM audit_log WHERE kind = 'gate.decision'").size(),
+            static_cast<std::size_t>(kMessages));
+  auto report = verifyAuditChain(db(), "");
+  ASSERT_TRUE(report.isOk()) << report.status().toString();
+  EXPECT_EQ(report->outcome, AuditVerifyReport::Outcome::kIntact) << report->reason;
 }
 
 CARTRELAY_STORE_SUITE(SendGateTest);

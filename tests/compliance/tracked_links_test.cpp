@@ -229,9 +229,15 @@ TEST_P(TrackedLinksTest, SubmitRefusesATargetThatIsNoLinkWithoutEchoingIt) {
 
 TEST_P(TrackedLinksTest, AMessageWhoseTargetIsNoLinkAnyMoreFailsInsteadOfGoingOut) {
   // Asked for while `cart` had a plain URL button, claimed after the
-  // configuration made the same param a tracked link.
-  auto queued = submit({{"first_name", "Ayşe"}, {"cart_url", "abc123"}}, "cart");
-  ASSERT_TRUE(queued.isOk()) << queued.status().toString();
+  // configuration made the same param a tracked link, in one batch with a
+  // message whose target is a link: the bad one fails, and it does not
+  // hold the good one back.
+  auto bad = submit({{"first_name", "Ayşe"}, {"cart_url", "abc123"}}, "cart");
+  ASSERT_TRUE(bad.isOk()) << bad.status().toString();
+  // (A utility message, so the marketing frequency cap does not hold it.)
+  auto good = submit({{"first_name", "Ayşe"}, {"cart_url", kTarget}}, "shipped");
+  ASSERT_TRUE(good.isOk()) << good.status().toString();
+  ASSERT_EQ(good->decision.outcome, Decision::Outcome::kAllow);
   SendGate::Options o;
   o.policy = policy_;
   o.templates = {{"cart",
@@ -239,19 +245,33 @@ TEST_P(TrackedLinksTest, AMessageWhoseTargetIsNoLinkAnyMoreFailsInsteadOfGoingOu
                    "tr",
                    TemplateCategory::kMarketing,
                    Purpose::kAbandonedCart,
-                   true,
+                   TemplateAvailability::kApproved,
+                   {{"cart_url", TrackedParam::Form::kToken}}}},
+                 {"shipped",
+                  {"order_shipped",
+                   "tr",
+                   TemplateCategory::kUtility,
+                   Purpose::kShipping,
+                   TemplateAvailability::kApproved,
                    {{"cart_url", TrackedParam::Form::kToken}}}}};
   o.shops = {{shop_, {"acme", "TR", "Europe/Istanbul"}}};
   o.links = links_;
   auto changed = SendGate::create(db(), *keys_, clock_, audit_, *ledger_, o);
   ASSERT_TRUE(changed.isOk());
-  auto out = (*changed)->claim({queued->outbox_id});
+  auto out = (*changed)->claim({bad->outbox_id, good->outbox_id});
   ASSERT_TRUE(out.isOk()) << out.status().toString();
-  EXPECT_TRUE(out->messages.empty());
+  ASSERT_EQ(out->messages.size(), 1u);
+  EXPECT_EQ(out->messages[0].content().outbox_id, good->outbox_id);
+  EXPECT_NE(out->messages[0].content().params["cart_url"], kTarget) << "a token, not the target";
   EXPECT_EQ(out->suppressed, 1);
-  auto row = rawRows("SELECT state, error_reason FROM outbox");
+  auto row = rawRows("SELECT state, error_reason FROM outbox WHERE id = " +
+                     std::to_string(bad->outbox_id));
   EXPECT_EQ(row[0], (std::vector<std::string>{"failed", "bad_link"}));
-  EXPECT_TRUE(rawRows("SELECT token_hash FROM tracked_links").empty());
+  EXPECT_EQ(rawRows("SELECT state FROM outbox WHERE id = " + std::to_string(good->outbox_id))[0][0],
+            "sending");
+  EXPECT_EQ(rawRows("SELECT outbox_id FROM tracked_links"),
+            (std::vector<std::vector<std::string>>{{std::to_string(good->outbox_id)}}))
+      << "only the good message has a link";
   EXPECT_EQ(rawRows("SELECT seq FROM audit_log WHERE kind = 'message.failed'").size(), 1u);
 }
 
