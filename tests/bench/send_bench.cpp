@@ -82,7 +82,18 @@ class Bench {
   Bench(const Bench&) = delete;
   Bench& operator=(const Bench&) = delete;
 
-  void configure(const FakeCloudApi& meta, int limit) {
+  // Meta's template list, which the daemon syncs at start (live with a
+  // waba_id) before it sends anything: the bench's template approved.
+  static void approveTemplate(FakeCloudApi& meta) {
+    meta.setTemplates(nlohmann::json::array({{{"name", "order_update"},
+                                              {"language", "tr"},
+                                              {"status", "APPROVED"},
+                                              {"category", "UTILITY"},
+                                              {"id", "2001"}}}));
+  }
+
+  void configure(FakeCloudApi& meta, int limit) {
+    approveTemplate(meta);
     const auto& o = meta.options();
     const auto secret = [&](const char* name, const std::string& value) {
       return daemon_.dir().writeFile(name, value + "\n", 0600);
