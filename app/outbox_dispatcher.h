@@ -48,8 +48,8 @@ struct DispatcherOptions {
 // Each message goes to one of `senders` threads (SenderPool) for the
 // channel, so up to `senders` requests are in flight while the next rows
 // are claimed. A row is claimed only when it can go at once, so a crash
-// leaves at most the messages in flight `sending` (then `unknown`). The SendResult becomes the row's next
-// state:
+// leaves at most the messages in flight `sending` (then `unknown`). The SendResult becomes the
+// row's next state:
 //   kAccepted  sent (plus delivered at once for the sandbox)
 //   kRetry     queued again after retry_after_ms; recipient_only penalises
 //              that recipient's pair limiter, slow_down pauses all sending
