@@ -75,6 +75,17 @@ compliance::SendGate::Options sendGateOptionsOf(
     g.tracked_links = trackedParamsOf(t.layout);
     o.templates.emplace(t.name, std::move(g));
   }
+  if (!c.opt_out_confirmation.empty()) {
+    // Meta lists opt-out confirmations as a utility use case; free-form,
+    // it needs no approved template, only the window the user's own
+    // message opened.
+    compliance::GateTemplate confirmation;
+    confirmation.category = compliance::TemplateCategory::kUtility;
+    confirmation.purpose = compliance::Purpose::kOptOutConfirmation;
+    confirmation.text = c.opt_out_confirmation;
+    o.templates.emplace(std::string(compliance::kOptOutConfirmationTemplate),
+                        std::move(confirmation));
+  }
   o.links = linkOptionsOf(config);
   for (const config::ShopConfig& shop : config.shops) {
     auto id = shop_ids.find(shop.name);

@@ -279,10 +279,15 @@ int runDaemon(const config::AppConfig& config) {
   processor_options.intake_total = [&writer] { return writer ? writer->handedIn() : 0; };
   // WhatsApp's webhooks go through the same inbox; their items are applied
   // by the handler (statuses, opt-outs, template updates).
+  OptOutConfirmation confirmation;
+  if (!config.compliance.opt_out_confirmation.empty() && !config.shops.empty()) {
+    auto first_shop = shop_ids->find(config.shops.front().name);
+    if (first_shop != shop_ids->end()) confirmation = {&sending->gate(), first_shop->second};
+  }
   WhatsAppEventHandler whatsapp_events(sending->delivery(), sending->consent(),
                                        whatsapp::KeywordMatcher(config.compliance.opt_out_keywords),
                                        whatsapp::KeywordMatcher(config.compliance.opt_in_keywords),
-                                       *keys, clock);
+                                       *keys, clock, confirmation);
   auto processor = std::make_unique<core::inbox::InboxProcessor>(
       *database, *keys, clock, makeInboxRouter(config, &whatsapp_events), &metrics,
       processor_options);

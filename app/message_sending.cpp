@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "app/compliance_setup.h"
+#include "compliance/whatsapp_templates.h"
 #include "connectors/whatsapp/cloud_api_channel.h"
 #include "connectors/whatsapp/sandbox_channel.h"
 
@@ -66,6 +67,20 @@ core::Result<std::unique_ptr<MessageSending>> MessageSending::create(
   // cap a number far below its 80 messages/s. The sandbox writes one file
   // line by line, where more threads would only wait for each other.
   dispatch.senders = wa.mode == "live" ? kCloudApiSenders : 1;
+  // A template Meta refused at send time is held in the registry like one
+  // its webhook paused; the next sync or webhook sets it right again.
+  dispatch.template_refused = [&db, &clock](const std::string& meta_name,
+                                            const std::string& language,
+                                            const std::string& status) {
+    compliance::MetaTemplate update;
+    update.name = meta_name;
+    update.language = language;
+    update.status = status;
+    update.reason = "refused_at_send";
+    return db.withTransaction([&](soci::session& s) {
+      return compliance::whatsapp_templates::noteStatus(s, update, clock.nowMillis());
+    });
+  };
   CARTRELAY_ASSIGN_OR_RETURN(
       auto reached, out->delivery_->recentRecipients(clock.nowMillis() - 24LL * 3600 * 1000));
   out->dispatcher_ = std::make_unique<OutboxDispatcher>(*out->gate_, *out->delivery_,

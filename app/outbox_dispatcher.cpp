@@ -1,7 +1,9 @@
 #include "app/outbox_dispatcher.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
+#include <set>
 #include <utility>
 
 #include "core/util/log.h"
@@ -103,6 +105,8 @@ struct OutboxDispatcher::Pending {
     core::EpochMillis at = 0;
   };
   std::vector<OptOut> opted_out;
+  // Templates Meta refused (meta name, language, status), for the registry.
+  std::vector<std::array<std::string, 3>> refused_templates;
 
   void add(compliance::OutboxDelivery::Transition move, std::string what) {
     moves.push_back(std::move(move));
@@ -150,6 +154,9 @@ void OutboxDispatcher::collect(const SenderPool::Done& done, Round& round, Pendi
           .kv("error_code", static_cast<std::int64_t>(result.error_code))
           .kv("reason", result.reason);
       pending.add(Move::failed(m.outbox_id, result.error_code, result.reason), "failed");
+      if (!result.template_status.empty()) {
+        pending.refused_templates.push_back({m.meta_template, m.language, result.template_status});
+      }
       return;
     case Outcome::kOptedOut:
       pending.add(Move::failed(m.outbox_id, result.error_code, result.reason), "failed");
@@ -197,6 +204,20 @@ void OutboxDispatcher::flush(Pending& pending) {
       core::log::info("consent.opt_out").kv("subject", m.subject_ref).kv("via", "meta_131050");
     }
   }
+  std::set<std::array<std::string, 3>> noted;
+  for (const auto& refused : pending.refused_templates) {
+    if (!noted.insert(refused).second) continue;
+    const auto& [name, language, status] = refused;
+    // Its journey steps now wait or are dropped: somebody has to fix it.
+    core::log::error("whatsapp.template_unusable")
+        .kv("template", name)
+        .kv("language", language)
+        .kv("status", status)
+        .kv("via", "send_error");
+    if (!options_.template_refused) continue;
+    const core::Status written = options_.template_refused(name, language, status);
+    if (!written.isOk()) core::log::error("whatsapp.template_note_failed").status(written);
+  }
   pending = Pending();
 }
 
@@ -225,9 +246,7 @@ OutboxDispatcher::Round OutboxDispatcher::sendNow(std::int64_t outbox_id) {
 bool OutboxDispatcher::postponed(const compliance::DueMessage& row) {
   const core::EpochMillis now = clock_.nowMillis();
   std::int64_t wait = pairs_.tryAcquire(row.subject_ref, now);
-  // A customer-service window is not tracked yet, so every recipient
-  // counts against the portfolio limit (the conservative side).
-  if (wait == 0) wait = daily_.tryAdmit(row.subject_ref, now, /*in_service_window=*/false);
+  if (wait == 0) wait = daily_.tryAdmit(row.subject_ref, now, row.in_service_window);
   if (wait == 0) return false;
   logIfFailed(delivery_.postpone(row.outbox_id, now + wait), "postpone", row.outbox_id);
   return true;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -32,6 +33,14 @@ struct DispatcherOptions {
   int senders = 1;
   // Most answers recorded in one transaction (OutboxDelivery::record).
   int record_batch = 64;
+  // Called (on the dispatcher's thread, after the round's answers are
+  // recorded) for a message failed because Meta refused its template, with
+  // the template's Meta name, language and status (SendResult::
+  // template_status), so the registry holds its other messages
+  // (TEMPLATE_PAUSED / TEMPLATE_NOT_APPROVED). Unset: nothing is noted.
+  std::function<core::Status(const std::string& meta_name, const std::string& language,
+                             const std::string& status)>
+      template_refused;
 };
 
 // The one sender: moves due outbox rows through the gate's claim, the rate

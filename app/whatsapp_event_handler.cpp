@@ -102,6 +102,28 @@ Status noteTemplate(soci::session& s, const whatsapp::TemplateEvent& t, core::Ep
 
 }  // namespace
 
+Status WhatsAppEventHandler::confirmOptOut(soci::session& s, const std::string& phone,
+                                           const std::string& step, std::int64_t inbox_id) const {
+  if (confirmation_.gate == nullptr) return Status::ok();
+  compliance::SendRequest request;
+  request.shop_id = confirmation_.shop_id;
+  request.phone = phone;
+  request.template_name = std::string(compliance::kOptOutConfirmationTemplate);
+  // A journey of its own: the dedupe key makes it one confirmation per
+  // withdrawal, however often the webhook is delivered.
+  request.journey = std::string(compliance::kOptOutConfirmationTemplate);
+  request.step = step;
+  auto submitted = confirmation_.gate->submitWithin(s, request);
+  if (submitted.isOk() && !submitted->duplicate) {
+    const compliance::Decision& d = submitted->decision;
+    core::log::info("consent.opt_out_confirmation")
+        .kv("outbox_id", submitted->outbox_id)
+        .kv("decision", compliance::toString(d.outcome))
+        .kv("reason", d.reason ? compliance::toString(*d.reason) : std::string_view());
+  }
+  return skipped("opt_out_confirmation", inbox_id, submitted.status());
+}
+
 Status WhatsAppEventHandler::handle(soci::session& s, const core::model::InboxEvent& event) const {
   auto parsed = whatsapp::parseWebhook(event.body);
   if (!parsed.isOk()) return parsed.status();
@@ -145,13 +167,13 @@ Status WhatsAppEventHandler::handle(soci::session& s, const core::model::InboxEv
                               .status());
       }
       if (applied.isOk() && stop) {
-        applied = skipped("opt_out_keyword", event.id,
-                          consent_
-                              .record(s, compliance::WhatsAppSignal::kKeywordStop, phone,
-                                      in->timestamp_ms, {{"wamid", in->wamid}, {"via", in->type}})
-                              .status());
-        if (applied.isOk()) {
+        auto recorded =
+            consent_.record(s, compliance::WhatsAppSignal::kKeywordStop, phone, in->timestamp_ms,
+                            {{"wamid", in->wamid}, {"via", in->type}});
+        applied = skipped("opt_out_keyword", event.id, recorded.status());
+        if (applied.isOk() && recorded.isOk()) {
           core::log::info("consent.opt_out").kv("subject", subject).kv("via", "wa_keyword");
+          applied = confirmOptOut(s, phone, "stop@" + std::to_string(in->timestamp_ms), event.id);
         }
       }
     } else if (const auto* pref = std::get_if<whatsapp::PreferenceEvent>(&item.event)) {
@@ -159,11 +181,15 @@ Status WhatsAppEventHandler::handle(soci::session& s, const core::model::InboxEv
       if (pref->value != "stop" && pref->value != "resume") continue;
       const auto signal = pref->value == "stop" ? compliance::WhatsAppSignal::kPreferenceStop
                                                 : compliance::WhatsAppSignal::kPreferenceResume;
-      applied = skipped(
-          "user_preferences", event.id,
-          consent_
-              .record(s, signal, "+" + pref->wa_id, pref->timestamp_ms, {{"detail", pref->detail}})
-              .status());
+      const std::string phone = "+" + pref->wa_id;
+      auto recorded =
+          consent_.record(s, signal, phone, pref->timestamp_ms, {{"detail", pref->detail}});
+      applied = skipped("user_preferences", event.id, recorded.status());
+      if (applied.isOk() && recorded.isOk() &&
+          signal == compliance::WhatsAppSignal::kPreferenceStop) {
+        applied =
+            confirmOptOut(s, phone, "preference@" + std::to_string(pref->timestamp_ms), event.id);
+      }
     } else if (const auto* t = std::get_if<whatsapp::TemplateEvent>(&item.event)) {
       const Status noted = noteTemplate(s, *t, now);
       applied = skipped("template", event.id, noted);

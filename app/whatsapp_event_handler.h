@@ -1,6 +1,10 @@
 #pragma once
 
+#include <cstdint>
+#include <string>
+
 #include "compliance/outbox_delivery.h"
+#include "compliance/send_gate.h"
 #include "compliance/whatsapp_consent.h"
 #include "connectors/whatsapp/opt_out_keywords.h"
 #include "core/ports/inbox_event_handler.h"
@@ -21,6 +25,10 @@ namespace cartrelay::app {
 //                     matching compliance.opt_in_keywords is evidence
 //   user_preferences  marketing_messages stop -> withdrawal, resume ->
 //                     evidence
+// A withdrawal by keyword or by user_preferences is answered with the
+// opt-out confirmation (OptOutConfirmation), submitted to the gate in the
+// same transaction: one per withdrawal (its time is the journey step), and
+// the gate lets it go only inside the customer service window.
 //   template updates  whatsapp_templates (status, category, quality)
 //   errors            logged
 //
@@ -33,28 +41,44 @@ namespace cartrelay::app {
 //
 // Ownership: every reference must outlive the handler. Thread-safety:
 // immutable.
+// Where the confirmation of an opt-out goes through: the gate, with the
+// built-in kOptOutConfirmationTemplate configured, and the shop it is
+// recorded under (the business number is the installation's, so one shop
+// speaks for all). No gate: no confirmation is sent.
+struct OptOutConfirmation {
+  const compliance::SendGate* gate = nullptr;
+  std::int64_t shop_id = 0;
+};
+
 class WhatsAppEventHandler final : public core::ports::InboxEventHandler {
  public:
   WhatsAppEventHandler(const compliance::OutboxDelivery& delivery,
                        const compliance::WhatsAppConsent& consent, whatsapp::KeywordMatcher opt_out,
                        whatsapp::KeywordMatcher opt_in, const core::KeyRing& keys,
-                       const core::Clock& clock)
+                       const core::Clock& clock, OptOutConfirmation confirmation = {})
       : delivery_(delivery),
         consent_(consent),
         opt_out_(std::move(opt_out)),
         opt_in_(std::move(opt_in)),
         keys_(keys),
-        clock_(clock) {}
+        clock_(clock),
+        confirmation_(confirmation) {}
 
   core::Status handle(soci::session& s, const core::model::InboxEvent& event) const override;
 
  private:
+  // Submits the confirmation of the withdrawal `step` names to `phone`.
+  // Store errors are returned; anything else is logged and skipped.
+  core::Status confirmOptOut(soci::session& s, const std::string& phone, const std::string& step,
+                             std::int64_t inbox_id) const;
+
   const compliance::OutboxDelivery& delivery_;
   const compliance::WhatsAppConsent& consent_;
   whatsapp::KeywordMatcher opt_out_;
   whatsapp::KeywordMatcher opt_in_;
   const core::KeyRing& keys_;
   const core::Clock& clock_;
+  OptOutConfirmation confirmation_;
 };
 
 }  // namespace cartrelay::app

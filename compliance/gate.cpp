@@ -17,6 +17,7 @@
 #include "compliance/rules/iys.h"
 #include "compliance/rules/quiet_hours.h"
 #include "compliance/rules/rule.h"
+#include "compliance/rules/service_window.h"
 #include "compliance/rules/template_approved.h"
 #include "compliance/rules/transfer_basis.h"
 
@@ -29,12 +30,13 @@ namespace {
 // preconditions, then consent, and the rules that can only defer (time and
 // frequency) last. The cart comes after consent so a person without consent
 // is audited as such even when the cart is gone.
-constexpr std::array<rules::RuleFunction*, 12> kRules = {
+constexpr std::array<rules::RuleFunction*, 13> kRules = {
     &rules::invalidPhone,      // INVALID_PHONE
     &rules::erased,            // ERASED, rule 46
     &rules::blockAll,          // BLOCKED, rule 29
     &rules::transferBasis,     // TRANSFER_BASIS_MISSING, rule 49
     &rules::templateApproved,  // TEMPLATE_NOT_APPROVED, rule 38
+    &rules::serviceWindow,     // OUTSIDE_SERVICE_WINDOW, rule 38
     &rules::auditIntegrity,    // AUDIT_INTEGRITY_FAILED, rule 43
     &rules::consentTr,         // rules 7, 12, 14, 15, 18, 19
     &rules::consentEu,         // rules 21, 22, 24

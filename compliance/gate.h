@@ -39,6 +39,9 @@ struct MessageTemplate {
   // Meta's category when the template registry knows it, else the configured one.
   TemplateCategory category = TemplateCategory::kMarketing;
   TemplateAvailability availability = TemplateAvailability::kApproved;
+  // A free-form text rather than a Meta template: only allowed inside the
+  // recipient's 24-hour customer service window (rule 38).
+  bool free_form = false;
 };
 
 // One message somebody wants to send.
@@ -78,6 +81,10 @@ struct GateFacts {
   enum class IysStatus { kUnknown, kOnay, kRet, kNotFound };
   IysStatus iys_status = IysStatus::kUnknown;
   bool iys_fresh = false;
+  // When the subject last wrote to the business on WhatsApp (their message's
+  // time; whatsapp_contacts), for the customer service window. Read for
+  // free-form messages only.
+  std::optional<core::EpochMillis> last_inbound_at;
 };
 
 struct FrequencyCaps {

@@ -5,6 +5,7 @@
 
 #include <soci/soci.h>
 
+#include "compliance/rules/service_window.h"
 #include "core/store/database.h"
 #include "core/store/detail/bind.h"
 #include "core/store/detail/errors.h"
@@ -304,17 +305,24 @@ Result<std::vector<DueMessage>> OutboxDelivery::due(int limit) const {
     return detail::guarded("outbox.due", [&]() -> Result<std::vector<DueMessage>> {
       std::vector<DueMessage> out;
       DueMessage m;
+      std::int64_t last_inbound = 0;
       std::int64_t at = now;
       int max = limit;
       soci::statement st =
-          (s.prepare << "SELECT id, shop_id, subject_ref, purpose_class, attempts FROM outbox"
-                        " WHERE (state = 'queued' OR state = 'deferred')"
-                        " AND (retry_at_ms IS NULL OR retry_at_ms <= :now)"
-                        " ORDER BY id LIMIT :n",
+          (s.prepare << "SELECT o.id, o.shop_id, o.subject_ref, o.purpose_class, o.attempts,"
+                        " COALESCE(c.last_inbound_at_ms, 0) FROM outbox o"
+                        " LEFT JOIN whatsapp_contacts c ON c.subject_ref = o.subject_ref"
+                        " WHERE (o.state = 'queued' OR o.state = 'deferred')"
+                        " AND (o.retry_at_ms IS NULL OR o.retry_at_ms <= :now)"
+                        " ORDER BY o.id LIMIT :n",
            soci::use(at), soci::use(max), soci::into(m.outbox_id), soci::into(m.shop_id),
-           soci::into(m.subject_ref), soci::into(m.purpose_class), soci::into(m.attempts));
+           soci::into(m.subject_ref), soci::into(m.purpose_class), soci::into(m.attempts),
+           soci::into(last_inbound));
       st.execute();
-      while (st.fetch()) out.push_back(m);
+      while (st.fetch()) {
+        m.in_service_window = last_inbound > 0 && now - last_inbound < rules::kServiceWindowMs;
+        out.push_back(m);
+      }
       return out;
     });
   });

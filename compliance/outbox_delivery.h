@@ -69,6 +69,10 @@ struct DueMessage {
   std::string subject_ref;
   std::string purpose_class;  // COMMERCIAL | TRANSACTIONAL
   int attempts = 0;           // sends tried so far
+  // The recipient wrote within the last 24 h (whatsapp_contacts): a
+  // message now answers them and does not count against the portfolio's
+  // daily unique-recipient limit.
+  bool in_service_window = false;
 };
 
 // The delivery side of the outbox: every transition after the gate's

@@ -6,7 +6,7 @@
 namespace cartrelay::compliance {
 namespace {
 
-constexpr std::array<std::pair<Purpose, std::string_view>, 9> kPurposes = {{
+constexpr std::array<std::pair<Purpose, std::string_view>, 10> kPurposes = {{
     {Purpose::kOrderUpdate, "order_update"},
     {Purpose::kShipping, "shipping"},
     {Purpose::kPayment, "payment"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<Purpose, std::string_view>, 9> kPurposes = {{
     {Purpose::kLoyalty, "loyalty"},
     {Purpose::kCampaign, "campaign"},
     {Purpose::kGreeting, "greeting"},
+    {Purpose::kOptOutConfirmation, "opt_out_confirmation"},
 }};
 
 constexpr std::array<std::pair<TemplateCategory, std::string_view>, 3> kCategories = {{
@@ -31,6 +32,7 @@ PurposeClass classifyPurpose(Purpose purpose, TemplateCategory category) {
     case Purpose::kOrderUpdate:
     case Purpose::kShipping:
     case Purpose::kPayment:
+    case Purpose::kOptOutConfirmation:
       // Rule 39: Meta's MARKETING category makes the content commercial,
       // whatever the journey calls it.
       return category == TemplateCategory::kMarketing ? PurposeClass::kCommercial

@@ -18,17 +18,25 @@ enum class Purpose {
   kLoyalty,        // loyalty
   kCampaign,       // campaign
   kGreeting,       // greeting: birthdays and celebrations (rule 2: commercial)
+  // opt_out_confirmation: the reply that confirms a withdrawal (Meta lists it
+  // as a utility use case). Built in, not a [template.*] purpose.
+  kOptOutConfirmation,
 };
 
 enum class PurposeClass { kTransactional, kCommercial };
+
+// The name of the built-in free-form reply that confirms an opt-out
+// (purpose kOptOutConfirmation, text from [compliance] opt_out_confirmation);
+// reserved: no [template.*] may take it.
+inline constexpr std::string_view kOptOutConfirmationTemplate = "opt_out_confirmation";
 
 // Meta's template category (whatsapp-cloud-api.md).
 enum class TemplateCategory { kMarketing, kUtility, kAuthentication };
 
 // Rules 1-3 and 39: abandoned cart, win-back, loyalty, campaign, greeting and
 // review request are COMMERCIAL whatever the template says; order update,
-// shipping and payment are TRANSACTIONAL unless the template's Meta category
-// is MARKETING.
+// shipping, payment and the opt-out confirmation are TRANSACTIONAL unless the
+// template's Meta category is MARKETING.
 PurposeClass classifyPurpose(Purpose purpose, TemplateCategory category);
 
 std::string_view toString(Purpose purpose);

@@ -77,6 +77,13 @@ Status readFacts(soci::session& s, const ConsentLedger& ledger, std::int64_t sho
     sends.execute();
     while (sends.fetch()) facts.commercial_sends.push_back(sent_at);
 
+    if (intent.message_template.free_form) {
+      std::int64_t last_inbound = 0;
+      s << "SELECT last_inbound_at_ms FROM whatsapp_contacts WHERE subject_ref = :s",
+          soci::use(subject), soci::into(last_inbound);
+      if (s.got_data()) facts.last_inbound_at = last_inbound;
+    }
+
     if (intent.cart_id) {
       std::int64_t cart = *intent.cart_id;
       std::string state;
@@ -169,8 +176,12 @@ GateFacts SendGate::outsideFacts(const Pending& p) const {
   facts.zone = &zoneFor(p.phone.region, *p.shop);
   facts.audit_intact = !options_.audit_intact || options_.audit_intact();
   // Outside any transaction: İYS is a network call and must not hold the
-  // store's write lock.
-  if (options_.policy.iys_enabled && options_.iys && p.phone.valid) {
+  // store's write lock. Only COMMERCIAL messages need it (rule 9); a
+  // template Meta re-categorised as MARKETING since is then decided without
+  // a fresh İYS status, which holds it (the conservative side).
+  const bool commercial =
+      classifyPurpose(p.tmpl->purpose, p.tmpl->category) == PurposeClass::kCommercial;
+  if (commercial && options_.policy.iys_enabled && options_.iys && p.phone.valid) {
     std::tie(facts.iys_status, facts.iys_fresh) = options_.iys(p.request.shop_id, p.phone.value);
   }
   return facts;
@@ -282,6 +293,7 @@ core::ports::ClearedMessage SendGate::clear(const Pending& p, std::int64_t outbo
   content.meta_template = p.tmpl->meta_name;
   content.language = p.tmpl->language;
   content.category = std::string(toString(p.tmpl->category));
+  content.text = p.tmpl->text;
   content.params = p.request.params;
   content.journey = p.request.journey;
   content.step = p.request.step;
@@ -340,7 +352,29 @@ std::vector<Result<Outcome>> SendGate::recordSubmissions(std::vector<Submission>
   return recorded;
 }
 
-Result<Outcome> SendGate::submit(const SendRequest& request) const {
+SendGate::Pending SendGate::pendingFor(SendRequest request, const GateShop& shop,
+                                       const GateTemplate& tmpl, std::string subject_ref) const {
+  Pending p;
+  p.request = std::move(request);
+  p.shop = &shop;
+  p.tmpl = &tmpl;
+  p.phone = core::normalisePhone(p.request.phone, shop.country);
+  p.intent.subject_ref =
+      subject_ref.empty() ? keys_.hasher().hash("phone", p.phone.value) : std::move(subject_ref);
+  p.intent.message_template = {p.request.template_name, tmpl.category, tmpl.availability,
+                               !tmpl.text.empty()};
+  p.intent.purpose = tmpl.purpose;
+  p.intent.journey = p.request.journey;
+  p.intent.step = p.request.step;
+  p.intent.cart_id = p.request.cart_id;
+  p.intent.order_id = p.request.order_id;
+  if (!p.request.journey.empty()) {
+    p.dedupe = p.request.journey + "|" + p.request.step + "|" + p.intent.subject_ref;
+  }
+  return p;
+}
+
+Result<SendGate::Pending> SendGate::prepare(const SendRequest& request) const {
   auto shop = options_.shops.find(request.shop_id);
   if (shop == options_.shops.end()) {
     return Status::invalidArgument("send: unknown shop id " + std::to_string(request.shop_id));
@@ -356,21 +390,11 @@ Result<Outcome> SendGate::submit(const SendRequest& request) const {
   if (Status links = checkLinkTargets(tmpl->second.tracked_links, request.params); !links.isOk()) {
     return Status::invalidArgument("send: " + links.message());
   }
-  Pending p;
-  p.request = request;
-  p.shop = &shop->second;
-  p.tmpl = &tmpl->second;
-  p.phone = core::normalisePhone(request.phone, shop->second.country);
-  p.intent.subject_ref = keys_.hasher().hash("phone", p.phone.value);
-  p.intent.message_template = {request.template_name, p.tmpl->category, p.tmpl->availability};
-  p.intent.purpose = p.tmpl->purpose;
-  p.intent.journey = request.journey;
-  p.intent.step = request.step;
-  p.intent.cart_id = request.cart_id;
-  p.intent.order_id = request.order_id;
-  if (!request.journey.empty()) {
-    p.dedupe = request.journey + "|" + request.step + "|" + p.intent.subject_ref;
-  }
+  return pendingFor(request, shop->second, tmpl->second, "");
+}
+
+Result<Outcome> SendGate::submit(const SendRequest& request) const {
+  CARTRELAY_ASSIGN_OR_RETURN(const Pending p, prepare(request));
   const GateFacts facts = outsideFacts(p);
 
   auto recorded = submits_->submit(Submission{&p, &facts});
@@ -386,6 +410,16 @@ Result<Outcome> SendGate::submit(const SendRequest& request) const {
     return out;
   }
   return recorded;
+}
+
+Result<Outcome> SendGate::submitWithin(soci::session& s, const SendRequest& request) const {
+  CARTRELAY_ASSIGN_OR_RETURN(const Pending p, prepare(request));
+  if (classifyPurpose(p.tmpl->purpose, p.tmpl->category) != PurposeClass::kTransactional) {
+    return Status::invalidArgument("send: template '" + request.template_name +
+                                   "' is commercial; it cannot be sent from inside a transaction");
+  }
+  const GateFacts facts = outsideFacts(p);  // no İYS for a TRANSACTIONAL message
+  return recordSubmission(s, Submission{&p, &facts});
 }
 
 }  // namespace cartrelay::compliance

@@ -58,6 +58,10 @@ struct GateTemplate {
   // body_params = PARAM:link): submit() refuses a message whose target is
   // no http(s) URL, and claim() replaces each target by a fresh link.
   std::vector<TrackedParam> tracked_links{};
+  // Non-empty: not a Meta template but a free-form text with this body
+  // (meta_name stays empty), sent only inside the recipient's customer
+  // service window (OUTSIDE_SERVICE_WINDOW otherwise).
+  std::string text{};
 };
 
 // How Meta's view of the templates (whatsapp_templates.h, filled by the
@@ -146,6 +150,16 @@ class SendGate {
   // link's target must be an absolute http(s) URL); otherwise an Outcome.
   core::Result<Outcome> submit(const SendRequest& request) const;
 
+  // submit() inside the caller's transaction, for a message that follows
+  // from what that transaction records (the confirmation of an opt-out
+  // that a webhook carries): both commit or neither. Only for messages
+  // whose class is TRANSACTIONAL by configuration, since a COMMERCIAL one
+  // may need İYS, a network call that must not hold the transaction
+  // (kInvalidArgument otherwise). Errors as submit(); a store error is
+  // returned (the caller's transaction rolls back), not turned into
+  // AUDIT_UNAVAILABLE.
+  core::Result<Outcome> submitWithin(soci::session& s, const SendRequest& request) const;
+
   struct Claimed {
     std::vector<core::ports::ClearedMessage> messages;  // now `sending`
     int deferred = 0;    // decided again: not yet (quiet hours, caps, İYS)
@@ -205,7 +219,15 @@ class SendGate {
   core::Result<Outcome> recordSubmission(soci::session& s, const Submission& submission) const;
   // The group commit behind submit() (runs on submits_'s thread).
   std::vector<core::Result<Outcome>> recordSubmissions(std::vector<Submission>& batch) const;
-  // The facts that need no store: phone, zone, audit integrity, İYS.
+  // A Pending for `request`; `subject_ref` as stored, or "" to derive it
+  // from the phone.
+  Pending pendingFor(SendRequest request, const GateShop& shop, const GateTemplate& tmpl,
+                     std::string subject_ref) const;
+  // What submit() checks and derives before anything is read: kInvalidArgument
+  // for an unknown shop or template or bad params.
+  core::Result<Pending> prepare(const SendRequest& request) const;
+  // The facts that need no store: phone, zone, audit integrity, İYS (for
+  // a COMMERCIAL message only).
   GateFacts outsideFacts(const Pending& pending) const;
   core::ports::ClearedMessage clear(const Pending& pending, std::int64_t outbox_id,
                                     int attempt) const;

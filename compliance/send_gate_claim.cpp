@@ -153,30 +153,23 @@ Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbo
     Candidate& c = candidates.emplace_back();
     c.m = std::move(stored).value();
     const StoredMessage& m = c.m;
-    Pending& p = c.p;
-    p.request.shop_id = m.shop_id;
-    p.request.phone = m.phone;
-    p.request.template_name = m.template_name;
-    p.request.params = m.params;
-    p.request.journey = m.journey;
-    p.request.step = m.step;
-    p.request.cart_id = m.cart_id.get();
-    p.request.order_id = m.order_id.get();
-    p.shop = &shop->second;
+    SendRequest request;
+    request.shop_id = m.shop_id;
+    request.phone = m.phone;
+    request.template_name = m.template_name;
+    request.params = m.params;
+    request.journey = m.journey;
+    request.step = m.step;
+    request.cart_id = m.cart_id.get();
+    request.order_id = m.order_id.get();
     auto tmpl = options_.templates.find(m.template_name);
-    p.tmpl = tmpl == options_.templates.end() ? &kRemovedTemplate : &tmpl->second;
-    p.phone = core::normalisePhone(m.phone, shop->second.country);
-    p.intent.subject_ref = m.subject_ref;
-    p.intent.message_template = {m.template_name, p.tmpl->category, p.tmpl->availability};
-    p.intent.purpose = p.tmpl->purpose;
-    p.intent.journey = m.journey;
-    p.intent.step = m.step;
-    p.intent.cart_id = p.request.cart_id;
-    p.intent.order_id = p.request.order_id;
+    c.p = pendingFor(std::move(request), shop->second,
+                     tmpl == options_.templates.end() ? kRemovedTemplate : tmpl->second,
+                     m.subject_ref);
     c.now = clock_.nowMillis();
     const bool fresh =
         m.state == "queued" && m.attempts == 0 && c.now - m.created_at_ms < kFreshDecisionMs;
-    if (!fresh) c.facts = outsideFacts(p);
+    if (!fresh) c.facts = outsideFacts(c.p);
   }
 
   // In the caller's transaction: decide again if needed, take the row,

@@ -77,7 +77,8 @@ struct ComplianceConfig {
   int max_per_week = 3;
   std::vector<std::string> opt_out_keywords;
   std::vector<std::string> opt_in_keywords;
-  std::string iys;  // "off" | "api"
+  std::string opt_out_confirmation;  // the free-form reply to an opt-out; "" = none
+  std::string iys;                   // "off" | "api"
   std::string iys_url;
   std::string iys_username;
   std::string iys_password;

@@ -22,6 +22,9 @@ namespace po = boost::program_options;
 using core::Status;
 
 constexpr std::string_view kFilePrefix = "file:";
+// Meta's limit for the body of a text message is 4096 characters; bytes
+// are the conservative count.
+constexpr std::size_t kMaxTextMessageBytes = 4096;
 
 // section -> key -> raw value, in file order of sections.
 using RawSections = std::map<std::string, std::map<std::string, std::string>>;
@@ -335,6 +338,11 @@ void buildTyped(Builder& b, AppConfig& c) {
   }
   c.compliance.opt_out_keywords = parseList(b.text(p, "opt_out_keywords"));
   c.compliance.opt_in_keywords = parseList(b.text(p, "opt_in_keywords"));
+  c.compliance.opt_out_confirmation = b.text(p, "opt_out_confirmation");
+  if (c.compliance.opt_out_confirmation.size() > kMaxTextMessageBytes) {
+    b.report(p + ".opt_out_confirmation",
+             "is longer than a WhatsApp text message may be (4096 characters)");
+  }
   c.compliance.iys = b.text(p, "iys");
   c.compliance.iys_url = b.text(p, "iys_url");
   c.compliance.iys_username = b.text(p, "iys_username");
@@ -366,6 +374,12 @@ void buildTyped(Builder& b, AppConfig& c) {
 
   for (const std::string& name : b.namesWithPrefix("template.")) {
     const std::string s = "template." + name;
+    if (name == compliance::kOptOutConfirmationTemplate) {
+      b.report(s,
+               "the name is reserved for the built-in opt-out confirmation "
+               "([compliance] opt_out_confirmation)");
+      continue;
+    }
     TemplateConfig t{name,
                      b.text(s, "meta_name"),
                      b.text(s, "language"),

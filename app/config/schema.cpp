@@ -147,6 +147,12 @@ constexpr std::array kSchema = {
             "Inbound replies that withdraw consent (case-insensitive, Turkish casing)."},
     KeySpec{"compliance", "opt_in_keywords", T::kList, "", false, 0, 0, "",
             "Inbound replies recorded as evidence of a wish to receive messages (not consent)."},
+    KeySpec{"compliance", "opt_out_confirmation", T::kString,
+            "Pazarlama mesajlarından çıkarıldınız, size artık kampanya mesajı göndermeyeceğiz. "
+            "You have been unsubscribed from marketing messages.",
+            false, 0, 0, "",
+            "Free-form WhatsApp reply confirming an opt-out, sent once per withdrawal inside the "
+            "24 h service window; empty = none."},
     KeySpec{"compliance", "iys", T::kEnum, "off", false, 0, 0, "off|api",
             "Check and register consents with IYS (api) or not (off)."},
     KeySpec{"compliance", "iys_url", T::kUrl, "https://api.iys.org.tr", false, 0, 0, "",

@@ -51,6 +51,7 @@ SendResult CloudApiChannel::fromError(int http_status, const std::string& body, 
   SendResult r = result(Outcome::kFailed, std::string(policy.reason), error.code);
   switch (policy.action) {
     case ErrorAction::kNever:
+      r.template_status = std::string(templateStatusOf(error.code));
       return r;
     case ErrorAction::kOptOut:
       r.outcome = Outcome::kOptedOut;
@@ -77,19 +78,31 @@ SendResult CloudApiChannel::fromError(int http_status, const std::string& body, 
   return r;
 }
 
-SendResult CloudApiChannel::send(const core::ports::ClearedMessage& message) {
-  const auto& m = message.content();
+// The request body for `m`: a free-form text, or its template with the
+// layout from the configuration.
+core::Result<nlohmann::json> CloudApiChannel::requestBody(
+    const core::ports::ClearedMessage::Content& m) const {
+  const std::string callback = std::to_string(m.outbox_id);
+  if (!m.text.empty()) return buildTextRequest(m.to, m.text, /*preview_url=*/false, callback);
   auto layout = config_.layouts.find(m.template_name);
   if (layout == config_.layouts.end()) {
+    return core::Status::notFound("no layout for template '" + m.template_name + "'");
+  }
+  TemplateLayout sent_layout = layout->second;
+  sent_layout.meta_name = m.meta_template;
+  sent_layout.language = m.language;
+  return buildTemplateRequest(sent_layout, m.to, m.params, callback);
+}
+
+SendResult CloudApiChannel::send(const core::ports::ClearedMessage& message) {
+  const auto& m = message.content();
+  auto body = requestBody(m);
+  if (!body.isOk() && body.status().code() == core::Status::Code::kNotFound) {
     core::log::error("whatsapp.template_layout_missing")
         .kv("outbox_id", m.outbox_id)
         .kv("template", m.template_name);
     return result(Outcome::kFailed, "template_layout_missing");
   }
-  TemplateLayout sent_layout = layout->second;
-  sent_layout.meta_name = m.meta_template;
-  sent_layout.language = m.language;
-  auto body = buildTemplateRequest(sent_layout, m.to, m.params, std::to_string(m.outbox_id));
   if (!body.isOk()) {
     // The message names the parameter, never its value.
     core::log::error("whatsapp.invalid_params")

@@ -61,6 +61,9 @@ class CloudApiChannel final : public core::ports::MessageChannel {
   const std::string& endpoint() const { return endpoint_; }
 
  private:
+  // kNotFound when a template message's template has no layout here;
+  // kInvalidArgument from the request builders.
+  core::Result<nlohmann::json> requestBody(const core::ports::ClearedMessage::Content& m) const;
   core::ports::SendResult fromError(int http_status, const std::string& body, int attempt) const;
 
   CloudApiConfig config_;

@@ -254,4 +254,17 @@ int maxAttempts(ErrorAction action) {
   return 0;
 }
 
+std::string_view templateStatusOf(int code) {
+  switch (code) {
+    case 132015:
+      return "PAUSED";
+    case 132016:
+      return "DISABLED";
+    case 132001:
+      return "DELETED";
+    default:
+      return {};
+  }
+}
+
 }  // namespace cartrelay::whatsapp

@@ -75,6 +75,11 @@ struct ErrorPolicy {
 // 132015, 132016, 131064, 131063.
 ErrorPolicy classifyError(const CloudApiError& error);
 
+// What a send error says about the template's state at Meta, in the
+// template registry's terms: 132015 "PAUSED", 132016 "DISABLED", 132001
+// (no such template in that language) "DELETED"; "" for every other code.
+std::string_view templateStatusOf(int code);
+
 // Delay in ms before retry number `attempt` (1 = the first retry), with
 // `jitter01` in [0,1) spreading retries out (values outside are clamped; NaN
 // counts as 0). The result is nominal(attempt) + jitter, where the jitter is

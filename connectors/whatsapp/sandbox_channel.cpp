@@ -48,15 +48,16 @@ bool appendLine(const std::string& path, const std::string& line, std::string* e
 
 core::ports::SendResult SandboxChannel::send(const core::ports::ClearedMessage& message) {
   const auto& m = message.content();
-  const nlohmann::json line = {{"ts", core::formatIso8601(clock_.nowMillis())},
-                               {"to", m.to},
-                               {"template", m.meta_template},
-                               {"language", m.language},
-                               {"category", m.category},
-                               {"params", m.params},
-                               {"journey", m.journey},
-                               {"step", m.step},
-                               {"outbox_id", m.outbox_id}};
+  nlohmann::json line = {{"ts", core::formatIso8601(clock_.nowMillis())},
+                         {"to", m.to},
+                         {"template", m.meta_template},
+                         {"language", m.language},
+                         {"category", m.category},
+                         {"params", m.params},
+                         {"journey", m.journey},
+                         {"step", m.step},
+                         {"outbox_id", m.outbox_id}};
+  if (!m.text.empty()) line["text"] = m.text;  // a free-form message: no template
   core::ports::SendResult r;
   std::string error;
   bool ok = false;

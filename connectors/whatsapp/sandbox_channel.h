@@ -12,7 +12,8 @@ namespace cartrelay::whatsapp {
 // The MessageChannel of whatsapp.mode = sandbox (DESIGN.md "Sandbox mode"):
 // nothing goes to Meta. Each cleared message is appended to `log_path` as
 // one JSON line {"ts","to","template","language","category","params",
-// "journey","step","outbox_id"} (ts is ISO 8601 UTC), flushed and fsynced
+// "journey","step","outbox_id"} (ts is ISO 8601 UTC; a free-form message
+// adds "text" and has an empty "template"), flushed and fsynced
 // before send() returns, and reported accepted with the id
 // "sandbox.<outbox_id>" and simulated_delivery set, so the outbox records
 // it sent and delivered and journeys can be rehearsed end to end.

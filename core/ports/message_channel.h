@@ -42,6 +42,10 @@ class ClearedMessage {
     std::string meta_template;  // the template's name at Meta
     std::string language;       // "tr", "en_US"
     std::string category;       // MARKETING | UTILITY | AUTHENTICATION
+    // Non-empty: a free-form text message with this body, not a template
+    // (meta_template and language are then empty). The gate clears one only
+    // inside the recipient's customer service window.
+    std::string text;
     nlohmann::json params = nlohmann::json::object();
     std::string journey;  // "" for a manual send
     std::string step;
@@ -77,6 +81,10 @@ struct SendResult {
   bool recipient_only = false;      // kRetry: only this recipient must wait (pair rate)
   bool slow_down = false;           // kRetry: the whole channel must wait (throughput)
   bool simulated_delivery = false;  // kAccepted by a rehearsal channel: delivered at once
+  // kFailed because the provider refused the template itself: its status
+  // there in the template registry's terms ("PAUSED", "DISABLED",
+  // "DELETED"), so later messages of it wait instead of failing too.
+  std::string template_status;
 };
 
 // A way out for cleared messages. send() never throws and reports every

@@ -25,6 +25,7 @@ using Outcome = Decision::Outcome;
 
 constexpr const char* kPhone = "+905321234567";
 constexpr const char* kGermanPhone = "+4930901820";
+constexpr const char* kConfirmationText = "Abonelikten çıktınız. You are unsubscribed.";
 
 class GateStoreTest : public testing::StoreTest {
  protected:
@@ -60,7 +61,15 @@ class GateStoreTest : public testing::StoreTest {
           TemplateCategory::kMarketing,
           Purpose::kAbandonedCart,
           TemplateAvailability::kApproved,
-          {{"cart_url", TrackedParam::Form::kToken}, {"cart_page", TrackedParam::Form::kUrl}}}}};
+          {{"cart_url", TrackedParam::Form::kToken}, {"cart_page", TrackedParam::Form::kUrl}}}},
+        {"confirm",
+         {"",
+          "",
+          TemplateCategory::kUtility,
+          Purpose::kOptOutConfirmation,
+          TemplateAvailability::kApproved,
+          {},
+          kConfirmationText}}};
     o.links = links_;
     o.shops = {{shop_, {"acme", "TR", "Europe/Istanbul"}}};
     o.policy_version = "cfg-sha";

@@ -542,9 +542,11 @@ TEST(GatePurity, TheSameInputsGiveTheSameDecision) {
 }
 
 constexpr Purpose kAllPurposes[] = {
-    Purpose::kOrderUpdate,   Purpose::kShipping,      Purpose::kPayment,
-    Purpose::kAbandonedCart, Purpose::kReviewRequest, Purpose::kWinback,
-    Purpose::kLoyalty,       Purpose::kCampaign,      Purpose::kGreeting,
+    Purpose::kOrderUpdate,   Purpose::kShipping,
+    Purpose::kPayment,       Purpose::kAbandonedCart,
+    Purpose::kReviewRequest, Purpose::kWinback,
+    Purpose::kLoyalty,       Purpose::kCampaign,
+    Purpose::kGreeting,      Purpose::kOptOutConfirmation,
 };
 constexpr TemplateCategory kAllCategories[] = {
     TemplateCategory::kMarketing, TemplateCategory::kUtility, TemplateCategory::kAuthentication};
@@ -586,6 +588,9 @@ TEST(PurposeClassify, EveryPurposeAndCategory) {
       {P::kGreeting, T::kMarketing, kCommercial},
       {P::kGreeting, T::kUtility, kCommercial},
       {P::kGreeting, T::kAuthentication, kCommercial},
+      {P::kOptOutConfirmation, T::kMarketing, kCommercial},
+      {P::kOptOutConfirmation, T::kUtility, kTransactional},
+      {P::kOptOutConfirmation, T::kAuthentication, kTransactional},
   };
   ASSERT_EQ(std::size(rows), std::size(kAllPurposes) * std::size(kAllCategories));
   for (const Row& row : rows) {

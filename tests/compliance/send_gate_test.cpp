@@ -234,6 +234,69 @@ TEST_P(SendGateTest, ConcurrentSubmitsShareTransactionsButEachKeepsItsOwnDecisio
   EXPECT_EQ(report->outcome, AuditVerifyReport::Outcome::kIntact) << report->reason;
 }
 
+TEST_P(SendGateTest, AFreeFormTextGoesOnlyInsideTheServiceWindow) {
+  const std::string subject = keys_->hasher().hash("phone", kPhone);
+  const auto wrote = [&](core::EpochMillis at) {
+    exec("DELETE FROM whatsapp_contacts");
+    exec(
+        "INSERT INTO whatsapp_contacts (subject_ref, last_inbound_at_ms, inbound_count,"
+        " updated_at_ms) VALUES ('" +
+        subject + "', " + std::to_string(at) + ", 1, " + std::to_string(at) + ")");
+  };
+  // No consent on record, and none needed: the reply is TRANSACTIONAL.
+  expect(send("confirm"), Outcome::kDeny, Reason::kOutsideServiceWindow);
+  wrote(clock_.nowMillis() - 25LL * 3600 * 1000);
+  expect(send("confirm"), Outcome::kDeny, Reason::kOutsideServiceWindow);
+
+  wrote(clock_.nowMillis() - 3600 * 1000);
+  auto allowed = send("confirm");
+  expect(allowed, Outcome::kAllow, std::nullopt);
+  EXPECT_EQ(allowed.decision.purpose_class, PurposeClass::kTransactional);
+  auto claimed = gate_->claim({allowed.outbox_id});
+  ASSERT_TRUE(claimed.isOk()) << claimed.status().toString();
+  ASSERT_EQ(claimed->messages.size(), 1u);
+  const auto& content = claimed->messages[0].content();
+  EXPECT_EQ(content.text, kConfirmationText);
+  EXPECT_EQ(content.meta_template, "") << "no Meta template";
+  EXPECT_EQ(content.to, kPhone);
+
+  // Template messages are not held to the window (the cart's consent
+  // rules decide those).
+  EXPECT_EQ(send("shipped").decision.outcome, Outcome::kAllow);
+}
+
+TEST_P(SendGateTest, SubmitWithinRecordsInTheCallersTransactionAndOnlyTransactional) {
+  SendRequest r;
+  r.shop_id = shop_;
+  r.phone = kPhone;
+  r.template_name = "confirm";
+  r.journey = "opt_out_confirmation";
+  r.step = "stop@1";
+  // The caller's transaction rolls back: so does the decision.
+  auto rolled_back = db().withTransaction([&](soci::session& s) -> core::Status {
+    auto out = gate_->submitWithin(s, r);
+    EXPECT_TRUE(out.isOk()) << out.status().toString();
+    return core::Status::unavailable("the caller changed its mind");
+  });
+  EXPECT_FALSE(rolled_back.isOk());
+  EXPECT_TRUE(rawRows("SELECT id FROM outbox").empty());
+  EXPECT_TRUE(rawRows("SELECT seq FROM audit_log WHERE kind = 'gate.decision'").empty());
+
+  auto first = db().queryTransaction([&](soci::session& s) { return gate_->submitWithin(s, r); });
+  ASSERT_TRUE(first.isOk()) << first.status().toString();
+  EXPECT_EQ(first->decision.reason, Reason::kOutsideServiceWindow) << "nobody wrote";
+  auto again = db().queryTransaction([&](soci::session& s) { return gate_->submitWithin(s, r); });
+  ASSERT_TRUE(again.isOk());
+  EXPECT_TRUE(again->duplicate) << "one confirmation per withdrawal";
+  EXPECT_EQ(again->outbox_id, first->outbox_id);
+
+  // A COMMERCIAL message may need İYS, which must not hold a transaction.
+  r.template_name = "cart";
+  auto commercial =
+      db().queryTransaction([&](soci::session& s) { return gate_->submitWithin(s, r); });
+  EXPECT_EQ(commercial.status().code(), core::Status::Code::kInvalidArgument);
+}
+
 CARTRELAY_STORE_SUITE(SendGateTest);
 
 }  // namespace

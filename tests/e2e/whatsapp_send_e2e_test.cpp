@@ -184,5 +184,40 @@ TEST_F(WhatsAppSendE2E, MetasMarketingOptOutStopsEveryLaterMarketingMessage) {
   EXPECT_EQ(meta_.acceptedCount(), 0u);
 }
 
+TEST_F(WhatsAppSendE2E, ATemplateMetaRefusesAtSendHoldsItsNextMessages) {
+  const std::vector<std::string> shipped = {"send",
+                                            "--to",
+                                            kPhone,
+                                            "--template",
+                                            "shipped",
+                                            "--param",
+                                            "first_name=Ayşe",
+                                            "--param",
+                                            "total=249.90 TRY",
+                                            "--param",
+                                            "track=TRK123"};
+  // Meta paused the template before its webhook or the next sync told us.
+  meta_.failNextWith(132015);
+  CommandResult refused = h_.cli(shipped);
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("state: failed"), std::string::npos) << refused.output;
+  EXPECT_NE(refused.output.find("whatsapp.template_unusable"), std::string::npos) << refused.output;
+
+  // The registry now holds it: the next message waits instead of failing.
+  CommandResult held = h_.cli(shipped);
+  EXPECT_NE(held.output.find("DEFER (TEMPLATE_PAUSED)"), std::string::npos) << held.output;
+  EXPECT_EQ(sendRequests(), 1u) << "nothing more went to Meta";
+
+  // Approved again (message_template_status_update): it goes.
+  meta_.setWebhookTarget(h_.port(), "app-secret-for-tests");
+  ASSERT_EQ(meta_.post(meta_.templateStatusBody("APPROVED", 1001, "order_shipped", "tr", "UTILITY"))
+                .status,
+            200);
+  ASSERT_TRUE(inboxSettles(h_));
+  CommandResult sent = h_.cli(shipped);
+  EXPECT_NE(sent.output.find("decision: ALLOW"), std::string::npos) << sent.output;
+  EXPECT_EQ(meta_.acceptedCount(), 1u);
+}
+
 }  // namespace
 }  // namespace cartrelay::testing

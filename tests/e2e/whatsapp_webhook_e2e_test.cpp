@@ -3,7 +3,8 @@
 // signature vector verifies and a re-serialised body does not; status
 // webhooks, out of order and repeated, leave the right final state; a STOP
 // reply and a user_preferences stop are withdrawals that deny the next
-// marketing message.
+// marketing message, each confirmed once by a free-form reply inside the
+// customer service window (and only there).
 #include <string>
 #include <thread>
 
@@ -153,12 +154,54 @@ TEST_F(WhatsAppWebhookE2E, AStopReplyAndAPreferenceStopAreWithdrawals) {
   grant();
   ASSERT_EQ(consentStatus(), "ONAY");
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  ASSERT_EQ(meta_.post(meta_.userPreferencesBody(kDigits, "stop")).status, 200);
+  const std::string preference_stop = meta_.userPreferencesBody(kDigits, "stop");
+  ASSERT_EQ(meta_.post(preference_stop).status, 200);
   ASSERT_TRUE(eventually([&] { return consentStatus() == "RET"; }, std::chrono::seconds(20)));
   EXPECT_NE(sendCart().output.find("CONSENT_WITHDRAWN"), std::string::npos);
-  EXPECT_EQ(meta_.acceptedCount(), 0u);
+
+  // Each withdrawal was confirmed once, with the default free-form text: the
+  // "İptal!" opened the service window both replies went out in. No
+  // marketing template went anywhere.
+  ASSERT_TRUE(eventually([&] { return meta_.acceptedCount() >= 2; }, std::chrono::seconds(20)));
+  const auto sent = meta_.accepted();
+  ASSERT_EQ(sent.size(), 2u);
+  for (const auto& m : sent) {
+    EXPECT_EQ(m.type, "text");
+    EXPECT_EQ(m.to, kPhone);
+    EXPECT_NE(m.text_body.find("unsubscribed"), std::string::npos) << m.text_body;
+  }
+  nlohmann::json rows = outbox();
+  int confirmations = 0;
+  for (const auto& row : rows) {
+    if (row["template"] == "opt_out_confirmation") {
+      ++confirmations;
+      EXPECT_EQ(row["purpose_class"], "TRANSACTIONAL") << row.dump();
+    }
+  }
+  EXPECT_EQ(confirmations, 2) << rows.dump();
+  // Meta delivers the same webhook again: no second confirmation.
+  ASSERT_EQ(meta_.post(preference_stop).status, 200);
+  ASSERT_TRUE(inboxSettles(h_));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(meta_.acceptedCount(), 2u);
   EXPECT_EQ(h_.process().output().find("5321234567"), std::string::npos)
       << "no phone in the daemon's log";
+}
+
+TEST_F(WhatsAppWebhookE2E, AStopWithoutAnOpenServiceWindowIsRecordedButNotAnswered) {
+  start();
+  grant();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  // Meta's preference stop, from someone who has not written to the shop.
+  ASSERT_EQ(meta_.post(meta_.userPreferencesBody(kDigits, "stop")).status, 200);
+  ASSERT_TRUE(eventually([&] { return consentStatus() == "RET"; }, std::chrono::seconds(20)));
+  ASSERT_TRUE(inboxSettles(h_));
+  nlohmann::json rows = outbox();
+  ASSERT_EQ(rows.size(), 1u) << rows.dump();
+  EXPECT_EQ(rows[0]["template"], "opt_out_confirmation");
+  EXPECT_EQ(rows[0]["state"], "suppressed") << rows.dump();
+  EXPECT_EQ(rows[0]["reason"], "OUTSIDE_SERVICE_WINDOW") << rows.dump();
+  EXPECT_EQ(meta_.acceptedCount(), 0u) << "a free-form message there would fail with 131047";
 }
 
 TEST_F(WhatsAppWebhookE2E, AnOptInKeywordIsEvidenceNotConsent) {

@@ -198,6 +198,27 @@ TEST(ConfigLoader, LinkTtlDefaultsToThirtyDaysWithinBounds) {
   }
 }
 
+TEST(ConfigLoader, TheOptOutConfirmationHasADefaultCanBeOffAndReservesItsName) {
+  LoadResult r = loadConfigText(kMinimal, "x.ini");
+  ASSERT_TRUE(r.config) << dump(r);
+  EXPECT_NE(r.config->compliance.opt_out_confirmation.find("unsubscribed"), std::string::npos);
+
+  r = loadConfigText(std::string(kMinimal) + "[compliance]\nopt_out_confirmation =\n", "x.ini");
+  ASSERT_TRUE(r.config) << dump(r);
+  EXPECT_EQ(r.config->compliance.opt_out_confirmation, "") << "empty turns it off";
+
+  r = loadConfigText(std::string(kMinimal) +
+                         "[compliance]\nopt_out_confirmation = " + std::string(4097, 'x') + "\n",
+                     "x.ini");
+  EXPECT_TRUE(hasError(r, "compliance.opt_out_confirmation", "4096")) << dump(r);
+
+  r = loadConfigText(std::string(kMinimal) +
+                         "[template.opt_out_confirmation]\nmeta_name = x\ncategory = UTILITY\n"
+                         "purpose = order_update\n",
+                     "x.ini");
+  EXPECT_TRUE(hasError(r, "template.opt_out_confirmation", "reserved")) << dump(r);
+}
+
 TEST(ConfigLoader, RepeatedKeyAndSemicolonComment) {
   LoadResult twice =
       loadConfigText("[daemon]\nlog_level = info\n[daemon]\nlog_level = warn\n", "x");
