@@ -30,6 +30,17 @@ class OutboxDeliveryTest : public GateStoreTest {
     return queued.outbox_id;
   }
 
+  // The recipient withdraws after the gate decided; by the claim, the
+  // decision is old enough to be made again.
+  void withdrawThenLetTheDecisionGoStale() {
+    ConsentEvent withdrawn = grant();
+    withdrawn.status = ConsentStatus::kRet;
+    withdrawn.event_type = "WITHDRAW";
+    withdrawn.event_at = clock_.nowMillis();
+    record(withdrawn);
+    clock_.advance(SendGate::kFreshDecisionMs + 1);
+  }
+
   std::string state(std::int64_t id) {
     auto rows = rawRows("SELECT state FROM outbox WHERE id = " + std::to_string(id));
     return rows.empty() ? "" : rows[0][0];
@@ -132,12 +143,7 @@ TEST_P(OutboxDeliveryTest, ABatchIsClaimedTogetherAndEachRowDecidedAgainOnItsOwn
   auto a = send("shipped", "+905550000001");
   auto b = send("shipped", "+905550000002");
   auto c = send("cart");
-  ConsentEvent withdrawn = grant();
-  withdrawn.status = ConsentStatus::kRet;
-  withdrawn.event_type = "WITHDRAW";
-  withdrawn.event_at = clock_.nowMillis();
-  record(withdrawn);
-  clock_.advance(SendGate::kFreshDecisionMs + 1);
+  withdrawThenLetTheDecisionGoStale();
 
   // `a` twice and a row that does not exist: taken once, skipped.
   auto claimed = gate_->claim({a.outbox_id, b.outbox_id, c.outbox_id, 424242, a.outbox_id});
@@ -195,12 +201,7 @@ TEST_P(OutboxDeliveryTest, RetryWaitsAndIsDecidedAgain) {
 TEST_P(OutboxDeliveryTest, AWithdrawalAfterTheDecisionWins) {
   record(grant());
   auto queued = send("cart");
-  ConsentEvent withdrawn = grant();
-  withdrawn.status = ConsentStatus::kRet;
-  withdrawn.event_type = "WITHDRAW";
-  withdrawn.event_at = clock_.nowMillis();
-  record(withdrawn);
-  clock_.advance(SendGate::kFreshDecisionMs + 1);
+  withdrawThenLetTheDecisionGoStale();
   auto claimed = gate_->claim({queued.outbox_id});
   ASSERT_TRUE(claimed.isOk());
   EXPECT_TRUE(claimed->messages.empty());
