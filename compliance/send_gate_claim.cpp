@@ -18,27 +18,24 @@ using core::Result;
 using core::Status;
 using Outcome = SendGate::Outcome;
 
-// An outbox row as claim() reads it, content decrypted.
+// An outbox row as claim() reads it: what was asked for (content
+// decrypted), and where the row stands.
 struct StoredMessage {
   std::int64_t id = 0;
-  std::int64_t shop_id = 0;
   std::string subject_ref;
-  std::string journey;
-  std::string step;
-  std::string template_name;
-  detail::NullableInt cart_id;
-  detail::NullableInt order_id;
   std::string state;
   int attempts = 0;
   std::int64_t created_at_ms = 0;
-  std::string phone;
-  nlohmann::json params;
+  SendRequest request;
 };
 
 // kNotFound when the row is gone; kPermanent when it holds no sealed
 // content any more (retention cleared it while the message waited).
 Result<StoredMessage> loadStored(soci::session& s, const core::KeyRing& keys, std::int64_t id) {
   StoredMessage m;
+  SendRequest& r = m.request;
+  detail::NullableInt cart_id;
+  detail::NullableInt order_id;
   detail::NullableText data_key;
   detail::NullableText recipient;
   detail::NullableText params;
@@ -47,24 +44,26 @@ Result<StoredMessage> loadStored(soci::session& s, const core::KeyRing& keys, st
     s << "SELECT id, shop_id, subject_ref, journey, step, template, cart_id, order_id, state,"
          " attempts, created_at_ms, data_key, recipient_enc, params_enc FROM outbox"
          " WHERE id = :id",
-        soci::use(key), soci::into(m.id), soci::into(m.shop_id), soci::into(m.subject_ref),
-        soci::into(m.journey), soci::into(m.step), soci::into(m.template_name),
-        soci::into(m.cart_id.value, m.cart_id.ind), soci::into(m.order_id.value, m.order_id.ind),
+        soci::use(key), soci::into(m.id), soci::into(r.shop_id), soci::into(m.subject_ref),
+        soci::into(r.journey), soci::into(r.step), soci::into(r.template_name),
+        soci::into(cart_id.value, cart_id.ind), soci::into(order_id.value, order_id.ind),
         soci::into(m.state), soci::into(m.attempts), soci::into(m.created_at_ms),
         soci::into(data_key.value, data_key.ind), soci::into(recipient.value, recipient.ind),
         soci::into(params.value, params.ind);
     return s.got_data() ? Status::ok() : Status::notFound("outbox: no message");
   }));
+  r.cart_id = cart_id.get();
+  r.order_id = order_id.get();
   if (data_key.get().empty() || recipient.get().empty()) {
     return Status::permanent("outbox " + std::to_string(id) + ": no content");
   }
   CARTRELAY_ASSIGN_OR_RETURN(auto row_key, detail::unwrapRowKey(keys.cipher(), data_key.get()));
-  CARTRELAY_ASSIGN_OR_RETURN(m.phone,
+  CARTRELAY_ASSIGN_OR_RETURN(r.phone,
                              detail::openCell(row_key, recipient.get(), "outbox.recipient", id));
   CARTRELAY_ASSIGN_OR_RETURN(std::string text,
                              detail::openCell(row_key, params.get(), "outbox.params", id));
-  m.params = nlohmann::json::parse(text.empty() ? "{}" : text, nullptr, false);
-  if (!m.params.is_object()) m.params = nlohmann::json::object();
+  r.params = nlohmann::json::parse(text.empty() ? "{}" : text, nullptr, false);
+  if (!r.params.is_object()) r.params = nlohmann::json::object();
   return m;
 }
 
@@ -144,7 +143,7 @@ Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbo
       ++out.skipped;
       continue;
     }
-    auto shop = options_.shops.find(stored->shop_id);
+    auto shop = options_.shops.find(stored->request.shop_id);
     if ((stored->state != "queued" && stored->state != "deferred") ||
         shop == options_.shops.end()) {
       ++out.skipped;
@@ -153,17 +152,8 @@ Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbo
     Candidate& c = candidates.emplace_back();
     c.m = std::move(stored).value();
     const StoredMessage& m = c.m;
-    SendRequest request;
-    request.shop_id = m.shop_id;
-    request.phone = m.phone;
-    request.template_name = m.template_name;
-    request.params = m.params;
-    request.journey = m.journey;
-    request.step = m.step;
-    request.cart_id = m.cart_id.get();
-    request.order_id = m.order_id.get();
-    auto tmpl = options_.templates.find(m.template_name);
-    c.p = pendingFor(std::move(request), shop->second,
+    auto tmpl = options_.templates.find(m.request.template_name);
+    c.p = pendingFor(m.request, shop->second,
                      tmpl == options_.templates.end() ? kRemovedTemplate : tmpl->second,
                      m.subject_ref);
     c.now = clock_.nowMillis();
