@@ -128,9 +128,19 @@ Result<SendGate::Claimed> SendGate::claim(const std::vector<std::int64_t>& outbo
 
   // Loaded and, where needed, given fresh outside facts (İYS is a network
   // call) before any transaction.
-  for (std::int64_t id : outbox_ids) {
-    auto stored = db_.querySession(
-        [&](soci::session& s) -> Result<StoredMessage> { return loadStored(s, keys_, id); });
+  // One turn on the session for all of them: a claim waits its turn once,
+  // not once per row.
+  std::vector<Result<StoredMessage>> loaded;
+  loaded.reserve(outbox_ids.size());
+  Status read = db_.withSession([&](soci::session& s) -> Status {
+    loaded.clear();
+    for (std::int64_t id : outbox_ids) loaded.push_back(loadStored(s, keys_, id));
+    return Status::ok();
+  });
+  CARTRELAY_RETURN_IF_ERROR(read);
+  for (std::size_t i = 0; i < outbox_ids.size(); ++i) {
+    const std::int64_t id = outbox_ids[i];
+    Result<StoredMessage>& stored = loaded[i];
     if (!stored.isOk() && stored.status().code() == Status::Code::kPermanent) {
       // Nothing left to send: the message fails instead of coming back due
       // for ever.

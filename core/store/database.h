@@ -63,9 +63,9 @@ struct DatabaseOptions {
 // `fn` is a normal outcome).
 //
 // Thread-safety: all methods may be called concurrently from any thread.
-// SQLite serialises callers on one mutex; MariaDB runs up to pool_size
-// callers in parallel, each on its own session. A soci::session must not be
-// used outside the callback that received it.
+// SQLite serialises callers on one mutex, first come first served; MariaDB
+// runs up to pool_size callers in parallel, each on its own session. A
+// soci::session must not be used outside the callback that received it.
 class Database {
  public:
   using SessionFn = std::function<Status(soci::session&)>;
