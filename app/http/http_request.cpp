@@ -2,21 +2,10 @@
 
 #include <algorithm>
 
+#include "core/util/text.h"
 #include "core/util/url_encoding.h"
 
 namespace cartrelay::app::http {
-namespace {
-
-char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-}  // namespace
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return asciiLower(x) == asciiLower(y);
-         });
-}
-
 void Headers::add(std::string name, std::string value) {
   fields_.emplace_back(std::move(name), std::move(value));
 }
@@ -27,12 +16,13 @@ void Headers::set(std::string name, std::string value) {
 }
 
 void Headers::remove(std::string_view name) {
-  std::erase_if(fields_, [name](const Field& f) { return equalsIgnoreCase(f.first, name); });
+  std::erase_if(fields_,
+                [name](const Field& f) { return core::equalsIgnoringAsciiCase(f.first, name); });
 }
 
 std::optional<std::string_view> Headers::get(std::string_view name) const {
   for (const Field& f : fields_) {
-    if (equalsIgnoreCase(f.first, name)) return std::string_view(f.second);
+    if (core::equalsIgnoringAsciiCase(f.first, name)) return std::string_view(f.second);
   }
   return std::nullopt;
 }

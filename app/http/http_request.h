@@ -45,9 +45,6 @@ class Headers {
   std::vector<Field> fields_;
 };
 
-// ASCII case-insensitive equality, for header names and methods.
-bool equalsIgnoreCase(std::string_view a, std::string_view b);
-
 // Query parameters in the order they appear; names may repeat.
 using QueryParams = std::vector<std::pair<std::string, std::string>>;
 

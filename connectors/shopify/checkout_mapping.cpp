@@ -11,6 +11,7 @@
 #include "connectors/shopify/customer_mapping.h"
 #include "connectors/shopify/json_fields.h"
 #include "core/util/phone.h"
+#include "core/util/text.h"
 
 namespace cartrelay::connectors::shopify {
 
@@ -40,7 +41,7 @@ bool usableEmail(const std::string& email) { return email.find('@') != std::stri
 Result<std::string> checkoutRegion(const JsonField& root, const PayloadContext& context) {
   for (const char* key : {"billing_address", "shipping_address"}) {
     CARTRELAY_ASSIGN_OR_RETURN(std::string country, root[key]["country_code"].text());
-    if (!country.empty()) return asciiUpper(country);
+    if (!country.empty()) return core::asciiUpper(country);
   }
   return context.shop.country;
 }

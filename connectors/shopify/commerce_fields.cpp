@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/util/decimal.h"
+#include "core/util/text.h"
 
 namespace cartrelay::connectors::shopify {
 
@@ -14,7 +15,7 @@ Result<std::string> currencyOf(const JsonField& root, const PayloadContext& cont
     CARTRELAY_ASSIGN_OR_RETURN(currency, root["presentment_currency"].text());
   }
   if (currency.empty()) currency = context.shop.currency;
-  return asciiUpper(currency);
+  return core::asciiUpper(currency);
 }
 
 Result<core::model::Money> totalOf(const JsonField& root, const std::string& currency) {

@@ -8,6 +8,7 @@
 
 #include "connectors/shopify/customer_mapping.h"
 #include "core/util/phone.h"
+#include "core/util/text.h"
 
 namespace cartrelay::connectors::shopify {
 
@@ -72,11 +73,11 @@ Result<std::optional<ConsentObservation>> observationFrom(
   ConsentObservation observation;
   observation.subject = identityOf(subject);
   observation.channel = std::string(channel);
-  observation.state = asciiLower(state);
+  observation.state = core::asciiLower(state);
   CARTRELAY_ASSIGN_OR_RETURN(std::string level, consent["opt_in_level"].text());
-  observation.opt_in_level = asciiLower(level);
+  observation.opt_in_level = core::asciiLower(level);
   CARTRELAY_ASSIGN_OR_RETURN(std::string collected, consent[shape.collected_from].text());
-  observation.collected_from = asciiUpper(collected);
+  observation.collected_from = core::asciiUpper(collected);
   observation.source = std::move(source);
   CARTRELAY_ASSIGN_OR_RETURN(auto observed, consent[shape.updated_at].time());
   observation.observed_at_ms = observed.value_or(context.fallback_time_ms);

@@ -8,6 +8,7 @@
 
 #include "connectors/shopify/consent_mapping.h"
 #include "core/util/phone.h"
+#include "core/util/text.h"
 
 namespace cartrelay::connectors::shopify {
 
@@ -29,7 +30,7 @@ Result<Address> addressFrom(const JsonField& object) {
   CARTRELAY_ASSIGN_OR_RETURN(address.province, object["province"].text());
   CARTRELAY_ASSIGN_OR_RETURN(address.postal_code, object["zip"].text());
   CARTRELAY_ASSIGN_OR_RETURN(std::string country, object["country_code"].text());
-  address.country_code = asciiUpper(country);
+  address.country_code = core::asciiUpper(country);
   return address;
 }
 

@@ -11,6 +11,7 @@
 #include "core/util/clock.h"
 #include "core/util/decimal.h"
 #include "core/util/phone.h"
+#include "core/util/text.h"
 
 // The node shapes read here are the ones connectors/shopify/poller.cpp asks
 // for (its query text is the contract); every field is optional except the
@@ -51,14 +52,6 @@ Result<std::string> textAt(const Json& object, const char* key, const std::strin
   if (value.is_null()) return std::string();
   if (!value.is_string()) return Status::invalidArgument(join(path, key) + ": expected a string");
   return value.get<std::string>();
-}
-
-std::string asciiCase(std::string text, bool upper) {
-  for (char& c : text) {
-    if (upper && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!upper && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
 }
 
 // "gid://shopify/Order/450789469" -> "450789469": the same decimal id the
@@ -111,7 +104,7 @@ Result<std::optional<Money>> moneyAt(const Json& object, const char* key, const 
   const std::string money_path = bag_path + ".shopMoney";
   Money money;
   CARTRELAY_ASSIGN_OR_RETURN(std::string currency, textAt(shop_money, "currencyCode", money_path));
-  money.currency = asciiCase(currency.empty() ? fallback_currency : currency, true);
+  money.currency = core::asciiUpper(currency.empty() ? fallback_currency : currency);
   const Json& amount = member(shop_money, "amount");
   std::string amount_text;
   if (amount.is_string()) {
@@ -140,7 +133,7 @@ Result<Address> addressAt(const Json& object, const char* key, const std::string
   CARTRELAY_ASSIGN_OR_RETURN(address.province, textAt(value, "province", p));
   CARTRELAY_ASSIGN_OR_RETURN(address.postal_code, textAt(value, "zip", p));
   CARTRELAY_ASSIGN_OR_RETURN(std::string country, textAt(value, "countryCodeV2", p));
-  address.country_code = asciiCase(country, true);
+  address.country_code = core::asciiUpper(country);
   return address;
 }
 
@@ -216,9 +209,9 @@ Result<Customer> customerFrom(const Json& node, const std::string& path,
     observation.subject = identityOf(customer);
     observation.channel = "whatsapp";
     CARTRELAY_ASSIGN_OR_RETURN(std::string state, textAt(consent, "state", consent_path));
-    observation.state = asciiCase(state, false);
+    observation.state = core::asciiLower(state);
     CARTRELAY_ASSIGN_OR_RETURN(std::string level, textAt(consent, "optInLevel", consent_path));
-    observation.opt_in_level = asciiCase(level, false);
+    observation.opt_in_level = core::asciiLower(level);
     CARTRELAY_ASSIGN_OR_RETURN(observation.collected_from,
                                textAt(consent, "collectedFrom", consent_path));
     observation.source = "shopify:graphql/customer";
@@ -336,10 +329,10 @@ Result<ChangeSet> mapAbandonedCheckout(const Json& node,
   cart.platform_cart_id = checkoutTokenOf(cart.recovery_url);
   if (cart.platform_cart_id.empty())
     return Status::invalidArgument("abandonedCheckoutUrl: no checkout token in the URL");
-  CARTRELAY_ASSIGN_OR_RETURN(auto total,
-                             moneyAt(node, "totalPriceSet", "", asciiCase(context.currency, true)));
+  CARTRELAY_ASSIGN_OR_RETURN(
+      auto total, moneyAt(node, "totalPriceSet", "", core::asciiUpper(context.currency)));
   if (total) cart.total = *total;
-  if (cart.total.currency.empty()) cart.total.currency = asciiCase(context.currency, true);
+  if (cart.total.currency.empty()) cart.total.currency = core::asciiUpper(context.currency);
   CARTRELAY_ASSIGN_OR_RETURN(cart.items,
                              itemsFrom<core::model::CartItem>(node, cart.total.currency));
   CARTRELAY_ASSIGN_OR_RETURN(cart.platform_updated_at_ms, requiredTimeAt(node, "updatedAt", ""));
@@ -358,7 +351,7 @@ Result<ChangeSet> mapAbandonedCheckout(const Json& node,
 std::string fulfillmentWord(const std::string& display) {
   if (display.empty() || display == "UNFULFILLED") return std::string();
   if (display == "PARTIALLY_FULFILLED") return "partial";
-  return asciiCase(display, false);
+  return core::asciiLower(display);
 }
 
 Result<ChangeSet> mapOrderNode(const Json& node, const core::ports::MappingContext& context) {
@@ -369,12 +362,12 @@ Result<ChangeSet> mapOrderNode(const Json& node, const core::ports::MappingConte
   CARTRELAY_ASSIGN_OR_RETURN(order.name, textAt(node, "name", ""));
   CARTRELAY_ASSIGN_OR_RETURN(order.checkout_token, textAt(node, "checkoutToken", ""));
   CARTRELAY_ASSIGN_OR_RETURN(order.cart_token, textAt(node, "cartToken", ""));
-  CARTRELAY_ASSIGN_OR_RETURN(auto total,
-                             moneyAt(node, "totalPriceSet", "", asciiCase(context.currency, true)));
+  CARTRELAY_ASSIGN_OR_RETURN(
+      auto total, moneyAt(node, "totalPriceSet", "", core::asciiUpper(context.currency)));
   if (total) order.total = *total;
-  if (order.total.currency.empty()) order.total.currency = asciiCase(context.currency, true);
+  if (order.total.currency.empty()) order.total.currency = core::asciiUpper(context.currency);
   CARTRELAY_ASSIGN_OR_RETURN(std::string financial, textAt(node, "displayFinancialStatus", ""));
-  order.financial_status = asciiCase(financial, false);
+  order.financial_status = core::asciiLower(financial);
   CARTRELAY_ASSIGN_OR_RETURN(std::string fulfillment, textAt(node, "displayFulfillmentStatus", ""));
   order.fulfillment_status = fulfillmentWord(fulfillment);
   CARTRELAY_ASSIGN_OR_RETURN(order.platform_updated_at_ms, requiredTimeAt(node, "updatedAt", ""));

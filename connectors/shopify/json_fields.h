@@ -96,9 +96,4 @@ class JsonField {
   std::string path_;
 };
 
-// ASCII case changes for the platform's enum-like words ("PAID", "us");
-// other bytes are left alone so UTF-8 text is never damaged.
-std::string asciiLower(std::string_view text);
-std::string asciiUpper(std::string_view text);
-
 }  // namespace cartrelay::connectors::shopify

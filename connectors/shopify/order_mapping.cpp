@@ -10,6 +10,7 @@
 #include "connectors/shopify/consent_mapping.h"
 #include "connectors/shopify/customer_mapping.h"
 #include "connectors/shopify/json_fields.h"
+#include "core/util/text.h"
 
 namespace cartrelay::connectors::shopify {
 
@@ -26,9 +27,9 @@ constexpr std::string_view kEmailBoxSource = "shopify:order.buyer_accepts_market
 
 Status readStatuses(const JsonField& root, Order& order) {
   CARTRELAY_ASSIGN_OR_RETURN(std::string financial, root["financial_status"].text());
-  order.financial_status = asciiLower(financial);
+  order.financial_status = core::asciiLower(financial);
   CARTRELAY_ASSIGN_OR_RETURN(std::string fulfillment, root["fulfillment_status"].text());
-  order.fulfillment_status = asciiLower(fulfillment);
+  order.fulfillment_status = core::asciiLower(fulfillment);
   return Status::ok();
 }
 

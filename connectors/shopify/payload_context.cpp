@@ -6,6 +6,7 @@
 
 #include "connectors/shopify/json_fields.h"
 #include "core/util/clock.h"
+#include "core/util/text.h"
 
 namespace cartrelay::connectors::shopify {
 
@@ -25,7 +26,7 @@ std::int64_t triggeredAtFromHeaders(std::string_view headers_json) {
   std::optional<std::string> prefixed;
   for (const auto& [name, value] : headers.items()) {
     if (!value.is_string()) continue;
-    const std::string lower = asciiLower(name);
+    const std::string lower = core::asciiLower(name);
     if (lower == kTriggeredAt) plain = value.get<std::string>();
     if (lower == kPrefixedTriggeredAt) prefixed = value.get<std::string>();
   }

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/util/text.h"
+
 namespace cartrelay::connectors::shopify {
 namespace {
 
@@ -54,11 +56,8 @@ const std::vector<std::string>& requiredWebhookTopics() {
 }
 
 std::string topicEnumName(std::string_view topic) {
-  std::string name(topic);
-  for (char& c : name) {
-    if (c == '/') c = '_';
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
+  std::string name = core::asciiUpper(topic);
+  std::replace(name.begin(), name.end(), '/', '_');
   return name;
 }
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "connectors/whatsapp/webhook_fields.h"
+#include "core/util/text.h"
 
 namespace cartrelay::whatsapp {
 
@@ -168,7 +169,7 @@ Result<WebhookItem> parsePreference(const Json& object, const std::string& path,
   if (event.wa_id.empty() && event.user_id.empty()) return missing(path, "wa_id");
   CARTRELAY_ASSIGN_OR_RETURN(event.category, requiredString(object, "category", path));
   CARTRELAY_ASSIGN_OR_RETURN(std::string value, requiredString(object, "value", path));
-  event.value = asciiLower(std::move(value));
+  event.value = core::asciiLower(value);
   event.detail = optionalString(object, "detail", path, problems);
   CARTRELAY_ASSIGN_OR_RETURN(event.timestamp_ms, requiredTimestamp(object, "timestamp", path));
 

@@ -132,13 +132,6 @@ std::string secondsText(std::optional<EpochMillis> ms) {
   return ms ? std::to_string(*ms / 1000) : std::string();
 }
 
-std::string asciiLower(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 // An error object (statuses[].errors[] or value.errors[]). Meta documents
 // `code` as an integer; a digit string is accepted too because nothing is
 // gained by losing a failed status over the quoting of its code.

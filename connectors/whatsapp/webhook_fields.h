@@ -70,7 +70,6 @@ std::optional<EpochMillis> optionalTimestamp(const Json& object, std::string_vie
                                              const std::string& path, Problems& problems);
 // Milliseconds as Unix seconds text ("" for none), for dedupe keys.
 std::string secondsText(std::optional<EpochMillis> ms);
-std::string asciiLower(std::string text);
 
 // An error object (statuses[].errors[] or value.errors[]).
 Result<ErrorDetail> parseError(const Json& object, const std::string& path, Problems& problems);

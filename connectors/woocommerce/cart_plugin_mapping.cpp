@@ -139,7 +139,7 @@ Result<Customer> readWcapBuyer(const JsonField& cart, const core::ports::Mapping
   CARTRELAY_ASSIGN_OR_RETURN(buyer.email, readText(cart["email_id"]));
   CARTRELAY_ASSIGN_OR_RETURN(buyer.address.postal_code, readText(cart["billing_zipcode"]));
   CARTRELAY_ASSIGN_OR_RETURN(std::string country, readText(cart["billing_country"]));
-  buyer.address.country_code = asciiUpper(core::trimAsciiWhitespace(country));
+  buyer.address.country_code = core::asciiUpper(core::trimAsciiWhitespace(country));
   CARTRELAY_ASSIGN_OR_RETURN(std::string raw_phone, readText(cart["phone"]));
   core::NormalisedPhone phone = core::normalisePhone(raw_phone, phoneRegion({country}, context));
   buyer.phone = std::move(phone.value);
@@ -148,7 +148,7 @@ Result<Customer> readWcapBuyer(const JsonField& cart, const core::ports::Mapping
   // Guest user ids are the plugin's own table rows (from 63 000 000), not
   // WooCommerce customers; only REGISTERED ids name a customer.
   CARTRELAY_ASSIGN_OR_RETURN(std::string user_type, readText(cart["user_type"]));
-  if (asciiUpper(core::trimAsciiWhitespace(user_type)) == "REGISTERED") {
+  if (core::asciiUpper(core::trimAsciiWhitespace(user_type)) == "REGISTERED") {
     CARTRELAY_ASSIGN_OR_RETURN(std::int64_t user_id, readInteger(cart["user_id"], 0));
     if (user_id > 0) buyer.platform_customer_id = std::to_string(user_id);
   }
@@ -190,7 +190,7 @@ std::string formField(const Form& form, std::string_view key) {
 }
 
 Result<CartState> cartFlowsState(std::string_view order_status) {
-  std::string status = asciiUpper(order_status);
+  std::string status = core::asciiUpper(order_status);
   if (status == "ABANDONED" || status == "NORMAL" || status == "FAILED") return CartState::kOpen;
   if (status == "COMPLETED") return CartState::kCompleted;
   if (status == "LOST") return CartState::kDeleted;
@@ -220,7 +220,7 @@ Result<ChangeSet> mapAbandonedCartLite(const core::model::InboxEvent& event, boo
   core::model::CartChange change;
   core::model::Cart& cart = change.cart;
   cart.platform_cart_id = "wcap-" + id;
-  cart.total.currency = asciiUpper(context.currency);
+  cart.total.currency = core::asciiUpper(context.currency);
   const int exponent = core::currencyExponent(cart.total.currency);
   if (!root["total"].absent()) {
     CARTRELAY_ASSIGN_OR_RETURN(cart.total.minor, readComputedAmount(root["total"], exponent));
@@ -253,7 +253,7 @@ Result<ChangeSet> mapCartFlows(const core::model::InboxEvent& event,
   CARTRELAY_ASSIGN_OR_RETURN(cart.platform_cart_id,
                              cartFlowsCartId(checkout_url, formField(form, "email")));
   CARTRELAY_ASSIGN_OR_RETURN(cart.state, cartFlowsState(formField(form, "order_status")));
-  cart.total.currency = asciiUpper(context.currency);
+  cart.total.currency = core::asciiUpper(context.currency);
   const std::string cart_total = formField(form, "cart_total");
   if (!cart_total.empty()) {
     auto minor = core::parseDecimalMinor(cart_total, core::currencyExponent(cart.total.currency));

@@ -24,11 +24,7 @@ ChangeSet ignored(std::string reason) {
 }
 
 std::string normalisedTopic(std::string_view topic) {
-  std::string out(core::trimAsciiWhitespace(topic));
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return core::asciiLower(core::trimAsciiWhitespace(topic));
 }
 
 Result<ChangeSet> dispatch(const core::model::InboxEvent& event,

@@ -32,16 +32,6 @@ bool isDigits(std::string_view text) {
   return true;
 }
 
-char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool equalsIgnoringAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (asciiLower(a[i]) != asciiLower(b[i])) return false;
-  }
-  return true;
-}
-
 // The JSON text of a number, which is what the platform wrote (nlohmann keeps
 // integers exact and prints doubles in their shortest round-trip form).
 std::string numberText(const json& value) { return value.dump(); }
@@ -64,7 +54,7 @@ bool isTruthy(const json& value) {
     return false;
   }
   for (std::string_view word : {"yes", "1", "true", "on"}) {
-    if (equalsIgnoringAsciiCase(text, word)) return true;
+    if (core::equalsIgnoringAsciiCase(text, word)) return true;
   }
   return false;
 }
@@ -223,15 +213,7 @@ Result<std::string> readCurrency(const JsonField& field,
                                  const core::ports::MappingContext& context) {
   CARTRELAY_ASSIGN_OR_RETURN(std::string code, readText(field));
   std::string_view trimmed = core::trimAsciiWhitespace(code);
-  return asciiUpper(trimmed.empty() ? std::string_view(context.currency) : trimmed);
-}
-
-std::string asciiUpper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return out;
+  return core::asciiUpper(trimmed.empty() ? std::string_view(context.currency) : trimmed);
 }
 
 std::int64_t unitPriceOf(std::int64_t line_minor, std::int64_t quantity) {
@@ -258,9 +240,9 @@ std::string phoneRegion(std::initializer_list<std::string_view> countries,
                         const core::ports::MappingContext& context) {
   for (std::string_view country : countries) {
     std::string_view trimmed = core::trimAsciiWhitespace(country);
-    if (!trimmed.empty()) return asciiUpper(trimmed);
+    if (!trimmed.empty()) return core::asciiUpper(trimmed);
   }
-  return asciiUpper(context.country);
+  return core::asciiUpper(context.country);
 }
 
 Result<core::model::Customer> readBillingContact(const JsonField& billing,
@@ -280,7 +262,7 @@ Result<core::model::Customer> readBillingContact(const JsonField& billing,
   CARTRELAY_RETURN_IF_ERROR(readTextInto(billing["postcode"], address.postal_code));
   std::string country;
   CARTRELAY_RETURN_IF_ERROR(readTextInto(billing["country"], country));
-  address.country_code = asciiUpper(core::trimAsciiWhitespace(country));
+  address.country_code = core::asciiUpper(core::trimAsciiWhitespace(country));
 
   std::string shipping_country;
   if (shipping.value().is_object()) {

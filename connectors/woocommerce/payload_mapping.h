@@ -104,9 +104,6 @@ core::Result<std::vector<std::string>> readNames(const JsonField& array);
 core::Result<std::string> readCurrency(const JsonField& field,
                                        const core::ports::MappingContext& context);
 
-// ASCII upper case; other bytes (UTF-8) unchanged.
-std::string asciiUpper(std::string_view text);
-
 // An optional reference id (a line's product_id or variation_id): its decimal
 // text, or "" when absent, empty or 0 (WooCommerce writes 0 for "no
 // variation" and for a product deleted since the order).

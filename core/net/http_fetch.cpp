@@ -22,22 +22,12 @@
 #include <Poco/URI.h>
 #include <sys/socket.h>
 
+#include "core/util/text.h"
+
 namespace cartrelay::core::net {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // One client context for the process: loading the CA store is not free, and
 // a Context is immutable once built, so sharing it between threads is safe.
@@ -100,7 +90,7 @@ bool requestNeverSent(const Status& status) {
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (equalsIgnoreCase(key, name)) return value;
+    if (equalsIgnoringAsciiCase(key, name)) return value;
   }
   return std::nullopt;
 }
@@ -133,7 +123,7 @@ bool CancelToken::attach(int fd) {
 bool isLoopbackHost(std::string_view host) {
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
     host = host.substr(1, host.size() - 2);
-  if (equalsIgnoreCase(host, "localhost")) return true;
+  if (equalsIgnoringAsciiCase(host, "localhost")) return true;
   Poco::Net::IPAddress address;
   if (!Poco::Net::IPAddress::tryParse(std::string(host), address)) return false;
   return address.isLoopback();

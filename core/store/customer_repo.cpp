@@ -1,7 +1,5 @@
 #include "core/store/customer_repo.h"
 
-#include <algorithm>
-#include <cctype>
 #include <functional>
 
 #include <soci/soci.h>
@@ -10,6 +8,7 @@
 #include "core/store/detail/dialect.h"
 #include "core/store/detail/errors.h"
 #include "core/store/detail/pii.h"
+#include "core/util/text.h"
 
 namespace cartrelay::core::store {
 namespace {
@@ -93,12 +92,7 @@ std::vector<std::string> splitTags(const std::string& text) {
   return out;
 }
 
-std::string trim(std::string_view text) {
-  auto space = [](unsigned char c) { return std::isspace(c) != 0; };
-  while (!text.empty() && space(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && space(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
-  return std::string(text);
-}
+std::string trim(std::string_view text) { return std::string(trimAsciiWhitespace(text)); }
 
 // Calls fn(plaintext member, encrypted cell, "customers.<field>") for each
 // encrypted field.
@@ -120,11 +114,7 @@ Status forEachField(Customer& c, EncryptedFields& enc, Fn&& fn) {
 }  // namespace
 
 std::string CustomerRepo::normaliseEmail(std::string_view email) {
-  std::string out = trim(email);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-    return c < 0x80 ? static_cast<char>(std::tolower(c)) : static_cast<char>(c);
-  });
-  return out;
+  return asciiLower(trimAsciiWhitespace(email));
 }
 
 namespace {

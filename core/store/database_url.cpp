@@ -5,6 +5,7 @@
 #include <charconv>
 #include <optional>
 
+#include "core/util/text.h"
 #include "core/util/url_encoding.h"
 
 namespace cartrelay::core::store {
@@ -27,13 +28,6 @@ Result<std::string> percentDecode(std::string_view text, std::string_view field)
     return invalid("the " + std::string(field) + " contains a NUL character");
   }
   return std::move(*out);
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 Result<DatabaseUrl> parseSqlite(std::string_view rest) {
@@ -162,7 +156,7 @@ Result<DatabaseUrl> parseDatabaseUrl(std::string_view text) {
   if (sep == std::string_view::npos) {
     return invalid("missing scheme" + std::string(kForms));
   }
-  std::string scheme = lower(text.substr(0, sep));
+  std::string scheme = asciiLower(text.substr(0, sep));
   std::string_view rest = text.substr(sep + 3);
   if (scheme == "sqlite" || scheme == "sqlite3") return parseSqlite(rest);
   if (scheme == "mysql" || scheme == "mariadb") return parseMySql(rest);

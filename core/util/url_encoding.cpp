@@ -64,13 +64,7 @@ bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Case-insensitive: "HTTPS://" is the same scheme (RFC 3986 §3.1).
 bool startsWithScheme(std::string_view s, std::string_view scheme) {
-  if (s.size() < scheme.size()) return false;
-  for (std::size_t i = 0; i < scheme.size(); ++i) {
-    char c = s[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != scheme[i]) return false;
-  }
-  return true;
+  return s.size() >= scheme.size() && equalsIgnoringAsciiCase(s.substr(0, scheme.size()), scheme);
 }
 
 }  // namespace

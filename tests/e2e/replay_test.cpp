@@ -26,6 +26,7 @@
 
 #include "connectors/shopify/signature.h"
 #include "connectors/woocommerce/signature.h"
+#include "core/util/text.h"
 #include "tests/e2e/daemon_harness.h"
 #include "tests/support/fixtures.h"
 
@@ -78,9 +79,7 @@ class PlatformSink {
       Received r;
       r.path = request.getURI();
       for (const auto& [name, value] : request) {
-        std::string lower = name;
-        for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        r.headers[lower] = value;
+        r.headers[core::asciiLower(name)] = value;
       }
       Poco::StreamCopier::copyToString(request.stream(), r.body);
       std::vector<std::string> secrets{sink_->secret_};

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/util/crypto.h"
+#include "core/util/text.h"
 #include "tests/support/fixtures.h"
 #include "tests/support/http_client.h"
 
@@ -117,13 +118,6 @@ std::vector<std::string> split(const std::string& path) {
   return parts;
 }
 
-std::string lower(std::string text) {
-  for (char& c : text) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return text;
-}
-
 // Body validation ----------------------------------------------------------
 // Each check returns "" when fine, else one sentence naming the field
 // ("template.components[1].parameters[0].currency.amount_1000 must be ..."),
@@ -165,9 +159,9 @@ bool isLanguageCode(const std::string& s) {
 // media links itself (reference §1, SDK "http(s)://URL").
 bool isLink(const std::string& s) {
   std::size_t scheme = 0;
-  if (lower(s.substr(0, 8)) == "https://") {
+  if (core::asciiLower(s.substr(0, 8)) == "https://") {
     scheme = 8;
-  } else if (lower(s.substr(0, 7)) == "http://") {
+  } else if (core::asciiLower(s.substr(0, 7)) == "http://") {
     scheme = 7;
   } else {
     return false;
@@ -618,8 +612,8 @@ FakeResponse FakeCloudApi::handle(const RecordedRequest& request) {
   const std::string wanted = messages ? "POST" : "GET";
   if (request.method != wanted) {
     return reject(request, RejectCause::kInvalidRequest, 405, 100,
-                  "Unsupported request - method type: " + lower(request.method) + " (" + wanted +
-                      " expected)");
+                  "Unsupported request - method type: " + core::asciiLower(request.method) + " (" +
+                      wanted + " expected)");
   }
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -678,7 +672,7 @@ FakeResponse FakeCloudApi::listTemplates(const RecordedRequest& request) {
 FakeResponse FakeCloudApi::send(const RecordedRequest& request) {
   // Reference §1: cartrelay sends JSON, so anything else is its bug (Graph
   // would also take a form body; this fake does not).
-  const std::string content_type = lower(request.header("content-type").value_or(""));
+  const std::string content_type = core::asciiLower(request.header("content-type").value_or(""));
   if (content_type.rfind("application/json", 0) != 0) {
     return reject(request, RejectCause::kInvalidRequest, 400, 100,
                   "Content-Type must be application/json");

@@ -1,6 +1,5 @@
 #include "tests/support/fake_http_server.h"
 
-#include <cctype>
 #include <chrono>
 #include <istream>
 
@@ -15,13 +14,10 @@
 #include <Poco/ThreadPool.h>
 #include <Poco/URI.h>
 
+#include "core/util/text.h"
+
 namespace cartrelay::testing {
 namespace {
-
-std::string lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
 
 class Handler final : public Poco::Net::HTTPRequestHandler {
  public:
@@ -57,7 +53,7 @@ std::optional<std::string> RecordedRequest::param(const std::string& name) const
 }
 
 std::optional<std::string> RecordedRequest::header(const std::string& name) const {
-  const std::string wanted = lower(name);
+  const std::string wanted = core::asciiLower(name);
   for (const auto& [key, value] : headers) {
     if (key == wanted) return value;
   }
@@ -138,7 +134,8 @@ void FakeHttpServer::handle(Poco::Net::HTTPServerRequest& request,
   } catch (const Poco::Exception&) {
     recorded.path = request.getURI();
   }
-  for (const auto& [name, value] : request) recorded.headers.emplace_back(lower(name), value);
+  for (const auto& [name, value] : request)
+    recorded.headers.emplace_back(core::asciiLower(name), value);
   std::istream& in = request.stream();
   char buffer[8192];
   while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
@@ -187,7 +184,7 @@ void FakeHttpServer::handle(Poco::Net::HTTPServerRequest& request,
   response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(answer.status));
   bool has_type = false;
   for (const auto& [name, value] : answer.headers) {
-    if (lower(name) == "content-type") has_type = true;
+    if (core::asciiLower(name) == "content-type") has_type = true;
     response.set(name, value);
   }
   if (!has_type) response.setContentType("application/json");

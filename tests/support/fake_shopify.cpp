@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/util/clock.h"
+#include "core/util/text.h"
 #include "tests/support/fixtures.h"
 
 namespace cartrelay::testing {
@@ -211,9 +212,8 @@ Json FakeShopify::orderNode(const Json& rest) {
   std::string fulfillment = text(rest, "fulfillment_status");
   if (fulfillment.empty()) fulfillment = "UNFULFILLED";
   if (fulfillment == "partial") fulfillment = "PARTIALLY_FULFILLED";
-  std::transform(fulfillment.begin(), fulfillment.end(), fulfillment.begin(), ::toupper);
-  std::string financial = text(rest, "financial_status");
-  std::transform(financial.begin(), financial.end(), financial.begin(), ::toupper);
+  fulfillment = core::asciiUpper(fulfillment);
+  const std::string financial = core::asciiUpper(text(rest, "financial_status"));
   return {{"id", gid("Order", rest.value("id", Json()))},
           {"name", nullableText(rest, "name")},
           {"email", nullableText(rest, "email")},

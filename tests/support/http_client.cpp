@@ -1,7 +1,5 @@
 #include "tests/support/http_client.h"
 
-#include <cctype>
-
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -9,24 +7,17 @@
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/StreamCopier.h>
 
+#include "core/util/text.h"
+
 namespace cartrelay::testing {
-namespace {
-
-std::string lowerCased(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower;
-}
-
-}  // namespace
 
 std::string HttpResult::header(std::string_view name) const {
-  auto it = headers.find(lowerCased(name));
+  auto it = headers.find(core::asciiLower(name));
   return it == headers.end() ? "" : it->second;
 }
 
 bool HttpResult::hasHeader(std::string_view name) const {
-  return headers.count(lowerCased(name)) > 0;
+  return headers.count(core::asciiLower(name)) > 0;
 }
 
 HttpResult httpRequest(int port, const std::string& method, const std::string& path,
@@ -48,7 +39,7 @@ HttpResult httpRequest(int port, const std::string& method, const std::string& p
     Poco::Net::HTTPResponse response;
     std::istream& in = session.receiveResponse(response);
     result.status = static_cast<int>(response.getStatus());
-    for (const auto& [name, value] : response) result.headers[lowerCased(name)] = value;
+    for (const auto& [name, value] : response) result.headers[core::asciiLower(name)] = value;
     Poco::StreamCopier::copyToString(in, result.body);
   } catch (...) {
     // A refused or reset connection is an answer the tests assert on.

@@ -26,6 +26,7 @@
 #include "core/metrics/metrics.h"
 #include "core/util/crypto.h"
 #include "core/util/log.h"
+#include "core/util/text.h"
 
 namespace cartrelay::app::http::detail {
 namespace {
@@ -211,7 +212,7 @@ std::optional<HttpResponse> readBody(Poco::Net::HTTPServerRequest& request, std:
 bool reservedHeader(std::string_view name) {
   for (std::string_view reserved :
        {"Content-Length", "Transfer-Encoding", "Connection", "Date", "X-Request-Id", "Server"}) {
-    if (equalsIgnoreCase(name, reserved)) return true;
+    if (core::equalsIgnoringAsciiCase(name, reserved)) return true;
   }
   return false;
 }
